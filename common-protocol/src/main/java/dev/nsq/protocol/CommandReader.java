@@ -1,0 +1,156 @@
+package dev.nsq.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Incremental reader for NSQ's command streams (V2 client protocol and V1 lookup protocol): in line
+ * mode it hands each {@code \n}-terminated command line (one trailing {@code \r} stripped) to the
+ * {@link LineHandler}; a handler that needs bytes after its line (a body size, a body, an MPUB
+ * message) asks for them with {@link #read(int, Step)} and gets exactly that many bytes once they
+ * have arrived. So a command is answered as soon as NSQ would answer it (an MPUB count is judged
+ * before the messages arrive), and a slow client costs only the bytes it has sent.
+ *
+ * <p>Not thread-safe: owned by one connection's event loop.
+ */
+public final class CommandReader {
+    /** Receives one command line, split on single spaces as NSQ does (double spaces give empty params). */
+    public interface LineHandler {
+        void onLine(List<String> parts) throws Exception;
+
+        /** The line exceeded the limit without a newline: NSQ's buffered reader gives up and closes. */
+        void onLineTooLong();
+
+        /** A handler threw: the handler answers, and calls {@link #stop()} if the stream cannot go on. */
+        void onFailure(Throwable t);
+    }
+
+    /** Receives bytes requested by {@link #read}. The slice is valid only during the call. */
+    @FunctionalInterface
+    public interface Step {
+        void accept(ByteBuf bytes) throws Exception;
+    }
+
+    private final LineHandler handler;
+    private final int maxLineLength;
+    private ByteBuf cumulation;
+    private int pendingLength = -1;
+    private Step pendingStep;
+    private boolean stopped;
+    private boolean paused;
+    private boolean processing;
+
+    public CommandReader(LineHandler handler, int maxLineLength) {
+        this.handler = handler;
+        this.maxLineLength = maxLineLength;
+    }
+
+    /** Requests the next {@code length} bytes of the stream for {@code step} (call from a handler). */
+    public void read(int length, Step step) {
+        if (pendingStep != null) throw new IllegalStateException("a read is already pending");
+        pendingLength = length;
+        pendingStep = step;
+    }
+
+    /** Stops for good: nothing more is parsed (after a fatal error). */
+    public void stop() {
+        stopped = true;
+        release();
+    }
+
+    /** Holds parsing until {@link #resume()}, for a command that completes asynchronously. */
+    public void pause() { paused = true; }
+
+    public void resume() {
+        paused = false;
+        if (!processing) process();
+    }
+
+    public boolean isStopped() { return stopped; }
+
+    /** Appends what arrived (the caller keeps ownership of {@code in}) and parses what it can. */
+    public void feed(ByteBuf in) {
+        if (stopped) return;
+        if (cumulation == null) {
+            cumulation = ByteBufAllocator.DEFAULT.buffer(Math.max(256, in.readableBytes()));
+        } else if (cumulation.readerIndex() > 0 && cumulation.writableBytes() < in.readableBytes()) {
+            cumulation.discardReadBytes();
+        }
+        cumulation.writeBytes(in, in.readerIndex(), in.readableBytes());
+        process();
+    }
+
+    private void process() {
+        processing = true;
+        try {
+            boolean more = true;
+            while (more && !stopped && !paused && cumulation != null) {
+                try {
+                    more = step();
+                } catch (Throwable t) {
+                    // the handler decides: a fatal error calls stop(), a non-fatal one lets parsing go on
+                    pendingStep = null;
+                    pendingLength = -1;
+                    handler.onFailure(t);
+                }
+            }
+        } finally {
+            processing = false;
+            if (stopped) release();
+            else if (cumulation != null && !cumulation.isReadable() && pendingStep == null) cumulation.clear();
+        }
+    }
+
+    /** Handles one pending read or one line; false when more bytes are needed. */
+    private boolean step() throws Exception {
+        if (pendingStep != null) {
+            if (cumulation.readableBytes() < pendingLength) return false;
+            Step step = pendingStep;
+            int len = pendingLength;
+            pendingStep = null;
+            pendingLength = -1;
+            step.accept(cumulation.readSlice(len));
+            return true;
+        }
+        int start = cumulation.readerIndex();
+        int nl = cumulation.indexOf(start, cumulation.writerIndex(), (byte) '\n');
+        int lineLength = (nl < 0 ? cumulation.writerIndex() : nl) - start;
+        if (lineLength > maxLineLength) {
+            stopped = true;
+            handler.onLineTooLong();
+            return false;
+        }
+        if (nl < 0) return false;
+        int end = nl;
+        if (end > start && cumulation.getByte(end - 1) == '\r') end--;
+        List<String> parts = split(cumulation, start, end);
+        cumulation.readerIndex(nl + 1);
+        handler.onLine(parts);
+        return true;
+    }
+
+    private static List<String> split(ByteBuf b, int start, int end) {
+        List<String> parts = new ArrayList<>(3);
+        int from = start;
+        for (int i = start; i < end; i++) {
+            if (b.getByte(i) == ' ') {
+                parts.add(b.toString(from, i - from, StandardCharsets.UTF_8));
+                from = i + 1;
+            }
+        }
+        parts.add(b.toString(from, end - from, StandardCharsets.UTF_8));
+        return parts;
+    }
+
+    /** Frees the buffer; safe to call more than once. */
+    public void release() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.nsq.nsqd;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nsq.protocol.Names;
+import dev.nsq.protocol.Version;
+import dev.nsq.protocol.json.NsqdInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * nsqd's HTTP API (NSQ's "V1" envelope): routes, methods, status codes and error bodies as NSQ 1.3,
+ * so curl scripts, nsqadmin and nsq_stat read ours unchanged. Handlers run on the HTTP server's
+ * event loop and only touch topics through their locks.
+ */
+final class HttpApi {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NSQ_CONTENT_TYPE = "X-NSQ-Content-Type";
+    private static final String NSQ_CONTENT_TYPE_V1 = "nsq; version=1.0";
+
+    private final Nsqd nsqd;
+    private final NsqdOptions opts;
+    private HttpServer server;
+
+    HttpApi(Nsqd nsqd) {
+        this.nsqd = nsqd;
+        this.opts = nsqd.options();
+    }
+
+    Future<Void> listen() {
+        if (opts.httpAddress.isEmpty()) return Future.succeededFuture();
+        Router r = Router.router(nsqd.vertx());
+        r.get("/ping").handler(this::ping);
+        r.get("/info").handler(ctx -> json(ctx, info()));
+        r.post("/pub").handler(ctx -> new HttpPublish(nsqd, this).pub(ctx));
+        r.post("/mpub").handler(ctx -> new HttpPublish(nsqd, this).mpub(ctx));
+        r.get("/stats").handler(ctx -> new StatsHandler(nsqd, this).handle(ctx));
+        TopicChannelRoutes tc = new TopicChannelRoutes(nsqd, this);
+        r.post("/topic/create").handler(tc::createTopic);
+        r.post("/topic/delete").handler(tc::deleteTopic);
+        r.post("/topic/empty").handler(tc::emptyTopic);
+        r.post("/topic/pause").handler(ctx -> tc.pauseTopic(ctx, true));
+        r.post("/topic/unpause").handler(ctx -> tc.pauseTopic(ctx, false));
+        r.post("/channel/create").handler(tc::createChannel);
+        r.post("/channel/delete").handler(tc::deleteChannel);
+        r.post("/channel/empty").handler(tc::emptyChannel);
+        r.post("/channel/pause").handler(ctx -> tc.pauseChannel(ctx, true));
+        r.post("/channel/unpause").handler(ctx -> tc.pauseChannel(ctx, false));
+        ConfigRoutes config = new ConfigRoutes(nsqd, this);
+        r.get("/config/:opt").handler(config::get);
+        r.put("/config/:opt").handler(config::put);
+        r.errorHandler(404, ctx -> error(ctx, 404, "NOT_FOUND"));
+        r.errorHandler(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED"));
+        r.errorHandler(500, ctx -> {
+            log.error("HTTP: internal error on {}", ctx.request().path(), ctx.failure());
+            error(ctx, 500, "INTERNAL_ERROR");
+        });
+        HostPort hp = HostPort.parse(opts.httpAddress, 4151);
+        server = nsqd.vertx().createHttpServer();
+        return server.requestHandler(r).listen(hp.port(), hp.host())
+                .onSuccess(s -> log.info("HTTP: listening on {}", s.actualPort()))
+                .mapEmpty();
+    }
+
+    int port() { return server == null ? -1 : server.actualPort(); }
+
+    Future<Void> close() { return server == null ? Future.succeededFuture() : server.close(); }
+
+    private void ping(RoutingContext ctx) {
+        // NSQ 1.3.0's /ping carries no X-NSQ-Content-Type
+        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
+    }
+
+    NsqdInfo info() {
+        return new NsqdInfo(Version.NSQ_VERSION, opts.broadcastAddress, NsqdOptions.hostname(),
+                opts.broadcastHttpPort > 0 ? opts.broadcastHttpPort : port(),
+                opts.broadcastTcpPort > 0 ? opts.broadcastTcpPort : nsqd.tcpPort(),
+                nsqd.startTime(), opts.maxHeartbeatIntervalMs * 1_000_000L, opts.maxOutputBufferSize,
+                opts.maxOutputBufferTimeoutMs * 1_000_000L, opts.maxDeflateLevel);
+    }
+
+    // ---- the envelope ----------------------------------------------------------------------
+
+    static HttpServerResponse v1(RoutingContext ctx) {
+        return ctx.response().putHeader(NSQ_CONTENT_TYPE, NSQ_CONTENT_TYPE_V1);
+    }
+
+    static void ok(RoutingContext ctx) {
+        v1(ctx).putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
+    }
+
+    /** 200 with an empty body, NSQ's answer for a nil result. */
+    static void empty(RoutingContext ctx) {
+        v1(ctx).end();
+    }
+
+    static void json(RoutingContext ctx, Object value) {
+        try {
+            byte[] b = JSON.writeValueAsBytes(value);
+            v1(ctx).putHeader("Content-Type", "application/json; charset=utf-8").end(Buffer.buffer(b));
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+        }
+    }
+
+    static void error(RoutingContext ctx, int status, String message) {
+        if (ctx.response().ended()) return;
+        v1(ctx).setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+                .end("{\"message\":\"" + message + "\"}");
+    }
+
+    /** Query parameter as NSQ reads it: from the URL only; null when absent. */
+    static String param(RoutingContext ctx, String name) {
+        List<String> all = ctx.queryParam(name);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    static boolean validName(String n) { return Names.isValid(n); }
+
+    /**
+     * Reads the request body up to {@code limit} bytes; a longer body completes with null, like
+     * NSQ's LimitReader check. A Content-Length over the limit is refused before reading.
+     */
+    static Future<Buffer> readBody(HttpServerRequest req, long limit) {
+        Promise<Buffer> p = Promise.promise();
+        Buffer acc = Buffer.buffer();
+        boolean[] tooBig = {false};
+        req.handler(chunk -> {
+            if (tooBig[0]) return;
+            if (acc.length() + chunk.length() > limit) tooBig[0] = true;
+            else acc.appendBuffer(chunk);
+        });
+        req.endHandler(v -> p.tryComplete(tooBig[0] ? null : acc));
+        req.exceptionHandler(p::tryFail);
+        return p.future();
+    }
+
+    static boolean isMethod(RoutingContext ctx, HttpMethod m) { return ctx.request().method().equals(m); }
+}

@@ -1,0 +1,361 @@
+package dev.nsq.nsqd;
+
+import dev.nsq.protocol.CommandReader;
+import dev.nsq.protocol.Frames;
+import dev.nsq.protocol.IdentifyRequest;
+import dev.nsq.protocol.MessageId;
+import dev.nsq.protocol.Names;
+import dev.nsq.protocol.NsqError;
+import dev.nsq.protocol.Version;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.internal.net.NetSocketInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.nsq.protocol.ErrorCodes.*;
+
+/**
+ * The client protocol V2 on one connection: magic, then one method per command, each starting
+ * with its state guard, answering with NSQ's exact frames and error texts. Fatal errors send the
+ * error frame and close; E_FIN_FAILED, E_REQ_FAILED and E_TOUCH_FAILED leave the connection open.
+ *
+ * <p>Confined to the connection's event loop.
+ */
+final class ProtocolV2 implements CommandReader.LineHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProtocolV2.class);
+    /** NSQ reads command lines through a 16 KiB buffered reader and gives up on longer lines. */
+    private static final int MAX_LINE = 16 * 1024;
+
+    private final Nsqd nsqd;
+    private final NsqdOptions opts;
+    private final ClientV2 client;
+    private final CommandReader reader;
+    private final ClientTimers timers;
+
+    ProtocolV2(Nsqd nsqd, ClientV2 client) {
+        this.nsqd = nsqd;
+        this.opts = nsqd.options();
+        this.client = client;
+        this.reader = new CommandReader(this, MAX_LINE);
+        this.timers = new ClientTimers(nsqd.vertx(), client, this::closeQuietly);
+    }
+
+    /** Wires the socket: bytes into the reader, close into cleanup. */
+    void start() {
+        NetSocketInternal so = client.socket;
+        reader.read(4, this::magic);
+        so.messageHandler(msg -> {
+            if (msg instanceof ByteBuf b) {
+                try {
+                    reader.feed(b);
+                } finally {
+                    b.release();
+                }
+            }
+        });
+        so.exceptionHandler(t -> log.debug("PROTOCOL(V2): [{}] socket error - {}", client, t.toString()));
+        so.closeHandler(v -> cleanup("connection closed"));
+    }
+
+    private void magic(ByteBuf b) {
+        String magic = b.toString(StandardCharsets.ISO_8859_1);
+        if (!Version.MAGIC_V2.equals(magic)) {
+            log.error("client({}) bad protocol magic '{}'", client, magic);
+            fail(NsqError.fatal(E_BAD_PROTOCOL, ""));
+            return;
+        }
+        log.info("TCP: new client({})", client);
+        timers.start();
+    }
+
+    @Override
+    public void onLine(List<String> parts) throws NsqError {
+        timers.lineRead();
+        String cmd = parts.get(0);
+        switch (cmd) {
+            case "FIN" -> fin(parts);
+            case "RDY" -> rdy(parts);
+            case "REQ" -> req(parts);
+            case "PUB" -> pub(parts);
+            case "MPUB" -> mpub(parts);
+            case "DPUB" -> dpub(parts);
+            case "NOP" -> { }
+            case "TOUCH" -> touch(parts);
+            case "SUB" -> sub(parts);
+            case "CLS" -> cls();
+            case "IDENTIFY" -> identify();
+            case "AUTH" -> auth(parts);
+            default -> throw NsqError.fatal(E_INVALID, "invalid command " + cmd);
+        }
+    }
+
+    @Override
+    public void onLineTooLong() {
+        log.error("PROTOCOL(V2): [{}] failed to read command - line too long", client);
+        closeQuietly();
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        if (t instanceof NsqError e) {
+            fail(e);
+        } else {
+            log.error("PROTOCOL(V2): [{}] internal error", client, t);
+            fail(NsqError.fatal("E_INTERNAL", "internal error"));
+        }
+    }
+
+    /** Sends the error frame; a fatal error also ends the connection, NSQ's rule. */
+    private void fail(NsqError e) {
+        if (!e.isFatal()) {
+            client.sendError(e.wireText());
+            return;
+        }
+        reader.stop();
+        log.error("PROTOCOL(V2): [{}] {}", client, e.wireText());
+        // E_BAD_PROTOCOL is sent bare, as NSQ does before the protocol is chosen
+        client.sendError(e.description().isEmpty() ? e.code() : e.wireText());
+        client.socket.close();
+    }
+
+    // ---- commands ------------------------------------------------------------------------
+
+    private void identify() throws NsqError {
+        if (client.state != ClientV2.State.INIT) throw NsqError.fatal(E_INVALID, "cannot IDENTIFY in current state");
+        reader.read(4, sizeBuf -> {
+            int size = sizeBuf.readInt();
+            if (size > opts.maxBodySize)
+                throw NsqError.fatal(E_BAD_BODY, "IDENTIFY body too big " + size + " > " + opts.maxBodySize);
+            if (size <= 0) throw NsqError.fatal(E_BAD_BODY, "IDENTIFY invalid body size " + size);
+            reader.read(size, body -> identifyBody(bytes(body)));
+        });
+    }
+
+    private void identifyBody(byte[] body) throws NsqError {
+        IdentifyRequest req;
+        try {
+            req = IdentifyRequest.decode(body);
+        } catch (IdentifyRequest.DecodeException e) {
+            throw NsqError.fatal(E_BAD_BODY, "IDENTIFY failed to decode JSON body");
+        }
+        String err = Identify.apply(client, req, opts);
+        if (err != null) throw NsqError.fatal(E_BAD_BODY, "IDENTIFY " + err);
+        timers.restartHeartbeat();
+        if (!req.featureNegotiation) {
+            client.sendResponse(Frames.OK);
+            return;
+        }
+        boolean deflate = opts.deflate && req.deflate;
+        boolean snappy = opts.snappy && req.snappy;
+        if (deflate && snappy)
+            throw NsqError.fatal(E_IDENTIFY_FAILED, "cannot enable both deflate and snappy compression");
+        client.sendResponse(Identify.response(client, req, opts, nsqd.authRequired()));
+    }
+
+    private void auth(List<String> p) throws NsqError {
+        if (client.state != ClientV2.State.INIT) throw NsqError.fatal(E_INVALID, "cannot AUTH in current state");
+        if (p.size() != 1) throw NsqError.fatal(E_INVALID, "AUTH invalid number of parameters");
+        reader.read(4, sizeBuf -> {
+            int size = sizeBuf.readInt();
+            if (size > opts.maxBodySize)
+                throw NsqError.fatal(E_BAD_BODY, "AUTH body too big " + size + " > " + opts.maxBodySize);
+            if (size <= 0) throw NsqError.fatal(E_BAD_BODY, "AUTH invalid body size " + size);
+            reader.read(size, body -> {
+                throw NsqError.fatal(E_AUTH_DISABLED, "AUTH disabled");
+            });
+        });
+    }
+
+    private void sub(List<String> p) throws NsqError {
+        if (client.state != ClientV2.State.INIT) throw NsqError.fatal(E_INVALID, "cannot SUB in current state");
+        if (client.heartbeatIntervalMs <= 0) throw NsqError.fatal(E_INVALID, "cannot SUB with heartbeats disabled");
+        if (p.size() < 3) throw NsqError.fatal(E_INVALID, "SUB insufficient number of parameters");
+        String topicName = p.get(1), channelName = p.get(2);
+        if (!Names.isValid(topicName))
+            throw NsqError.fatal(E_BAD_TOPIC, "SUB topic name " + Names.goQuote(topicName) + " is not valid");
+        if (!Names.isValid(channelName))
+            throw NsqError.fatal(E_BAD_CHANNEL, "SUB channel name " + Names.goQuote(channelName) + " is not valid");
+        Channel channel = nsqd.subscribe(client, topicName, channelName);
+        if (channel == null) throw NsqError.fatal(E_SUB_FAILED, "SUB failed to deleted topic/channel");
+        client.sendResponse(Frames.OK);
+    }
+
+    private void rdy(List<String> p) throws NsqError {
+        ClientV2.State state = client.state;
+        if (state == ClientV2.State.CLOSING) return; // NSQ ignores RDY while closing
+        if (state != ClientV2.State.SUBSCRIBED) throw NsqError.fatal(E_INVALID, "cannot RDY in current state");
+        long count = 1;
+        if (p.size() > 1) {
+            count = base10(p.get(1));
+            if (count == NOT_A_NUMBER) throw NsqError.fatal(E_INVALID, "RDY could not parse count " + p.get(1));
+        }
+        if (count < 0 || count > opts.maxRdyCount)
+            throw NsqError.fatal(E_INVALID, "RDY count " + count + " out of range 0-" + opts.maxRdyCount);
+        client.readyCount = (int) count;
+        client.channel.clientReady();
+    }
+
+    private void fin(List<String> p) throws NsqError {
+        requireSubscribedOrClosing("FIN");
+        if (p.size() < 2) throw NsqError.fatal(E_INVALID, "FIN insufficient number of params");
+        long id = messageId(p.get(1));
+        String err = client.channel.finish(client, id);
+        if (err != null) throw NsqError.nonFatal(E_FIN_FAILED, "FIN " + p.get(1) + " failed " + err);
+    }
+
+    private void req(List<String> p) throws NsqError {
+        requireSubscribedOrClosing("REQ");
+        if (p.size() < 3) throw NsqError.fatal(E_INVALID, "REQ insufficient number of params");
+        long id = messageId(p.get(1));
+        long timeoutMs = base10(p.get(2));
+        if (timeoutMs == NOT_A_NUMBER) throw NsqError.fatal(E_INVALID, "REQ could not parse timeout " + p.get(2));
+        long clamped = Math.max(0, Math.min(timeoutMs, opts.maxReqTimeoutMs));
+        if (clamped != timeoutMs) log.info("PROTOCOL(V2): [{}] REQ timeout {} out of range 0-{}. Setting to {}", client, timeoutMs, opts.maxReqTimeoutMs, clamped);
+        String err = client.channel.requeue(client, id, clamped);
+        if (err != null) throw NsqError.nonFatal(E_REQ_FAILED, "REQ " + p.get(1) + " failed " + err);
+    }
+
+    private void touch(List<String> p) throws NsqError {
+        requireSubscribedOrClosing("TOUCH");
+        if (p.size() < 2) throw NsqError.fatal(E_INVALID, "TOUCH insufficient number of params");
+        long id = messageId(p.get(1));
+        String err = client.channel.touch(client, id);
+        if (err != null) throw NsqError.nonFatal(E_TOUCH_FAILED, "TOUCH " + p.get(1) + " failed " + err);
+    }
+
+    private void cls() throws NsqError {
+        if (client.state != ClientV2.State.SUBSCRIBED) throw NsqError.fatal(E_INVALID, "cannot CLS in current state");
+        client.readyCount = 0;
+        client.state = ClientV2.State.CLOSING;
+        client.sendResponse(Frames.CLOSE_WAIT);
+    }
+
+    private void pub(List<String> p) throws NsqError {
+        if (p.size() < 2) throw NsqError.fatal(E_INVALID, "PUB insufficient number of parameters");
+        String topicName = p.get(1);
+        if (!Names.isValid(topicName))
+            throw NsqError.fatal(E_BAD_TOPIC, "PUB topic name " + Names.goQuote(topicName) + " is not valid");
+        readMessageBody("PUB", body -> publish("PUB", E_PUB_FAILED, topicName, List.of(body), 0));
+    }
+
+    private void dpub(List<String> p) throws NsqError {
+        if (p.size() < 3) throw NsqError.fatal(E_INVALID, "DPUB insufficient number of parameters");
+        String topicName = p.get(1);
+        if (!Names.isValid(topicName))
+            throw NsqError.fatal(E_BAD_TOPIC, "DPUB topic name " + Names.goQuote(topicName) + " is not valid");
+        long deferMs = base10(p.get(2));
+        if (deferMs == NOT_A_NUMBER) throw NsqError.fatal(E_INVALID, "DPUB could not parse timeout " + p.get(2));
+        if (deferMs < 0 || deferMs > opts.maxReqTimeoutMs)
+            throw NsqError.fatal(E_INVALID, "DPUB timeout " + deferMs + " out of range 0-" + opts.maxReqTimeoutMs);
+        readMessageBody("DPUB", body -> publish("DPUB", E_DPUB_FAILED, topicName, List.of(body), deferMs));
+    }
+
+    private interface BodyHandler {
+        void accept(byte[] body) throws NsqError;
+    }
+
+    private void readMessageBody(String cmd, BodyHandler then) {
+        reader.read(4, sizeBuf -> {
+            int size = sizeBuf.readInt();
+            if (size <= 0) throw NsqError.fatal(E_BAD_MESSAGE, cmd + " invalid message body size " + size);
+            if (size > opts.maxMsgSize)
+                throw NsqError.fatal(E_BAD_MESSAGE, cmd + " message too big " + size + " > " + opts.maxMsgSize);
+            reader.read(size, body -> then.accept(bytes(body)));
+        });
+    }
+
+    private void mpub(List<String> p) throws NsqError {
+        if (p.size() < 2) throw NsqError.fatal(E_INVALID, "MPUB insufficient number of parameters");
+        String topicName = p.get(1);
+        if (!Names.isValid(topicName)) // NSQ's own text repeats the code here
+            throw NsqError.fatal(E_BAD_TOPIC, "E_BAD_TOPIC MPUB topic name " + Names.goQuote(topicName) + " is not valid");
+        nsqd.getOrCreateTopic(topicName); // NSQ creates the topic before reading the body
+        reader.read(4, sizeBuf -> {
+            int size = sizeBuf.readInt();
+            if (size <= 0) throw NsqError.fatal(E_BAD_BODY, "MPUB invalid body size " + size);
+            if (size > opts.maxBodySize)
+                throw NsqError.fatal(E_BAD_BODY, "MPUB body too big " + size + " > " + opts.maxBodySize);
+            reader.read(4, countBuf -> {
+                int count = countBuf.readInt();
+                long maxMessages = (opts.maxBodySize - 4) / 5;
+                if (count <= 0 || count > maxMessages)
+                    throw NsqError.fatal(E_BAD_BODY, "MPUB invalid message count " + count);
+                readMpubMessage(topicName, new ArrayList<>(count), count);
+            });
+        });
+    }
+
+    /** Reads message {@code bodies.size()} of {@code count}, streaming, as NSQ's readMPUB. */
+    private void readMpubMessage(String topicName, List<byte[]> bodies, int count) {
+        reader.read(4, sizeBuf -> {
+            int i = bodies.size();
+            int size = sizeBuf.readInt();
+            if (size <= 0) throw NsqError.fatal(E_BAD_MESSAGE, "MPUB invalid message(" + i + ") body size " + size);
+            if (size > opts.maxMsgSize)
+                throw NsqError.fatal(E_BAD_MESSAGE, "MPUB message too big " + size + " > " + opts.maxMsgSize);
+            reader.read(size, body -> {
+                bodies.add(bytes(body));
+                if (bodies.size() < count) readMpubMessage(topicName, bodies, count);
+                else publish("MPUB", E_MPUB_FAILED, topicName, bodies, 0);
+            });
+        });
+    }
+
+    private void publish(String cmd, String failCode, String topicName, List<byte[]> bodies, long deferMs) throws NsqError {
+        if (!nsqd.publish(topicName, bodies, deferMs)) {
+            throw NsqError.fatal(failCode, cmd + " failed " + nsqd.publishFailureReason());
+        }
+        client.pubCounts.merge(topicName, (long) bodies.size(), Long::sum);
+        client.sendResponse(Frames.OK);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private void requireSubscribedOrClosing(String cmd) throws NsqError {
+        ClientV2.State s = client.state;
+        if (s != ClientV2.State.SUBSCRIBED && s != ClientV2.State.CLOSING)
+            throw NsqError.fatal(E_INVALID, "cannot " + cmd + " in current state");
+    }
+
+    private static long messageId(String param) throws NsqError {
+        byte[] raw = param.getBytes(StandardCharsets.UTF_8);
+        if (raw.length != MessageId.LENGTH) throw NsqError.fatal(E_INVALID, "invalid message ID");
+        return MessageId.parse(raw, 0, raw.length);
+    }
+
+    private static final long NOT_A_NUMBER = Long.MIN_VALUE;
+
+    /** NSQ's ByteToBase10: digits only (no sign), wrapping like Go's uint64 arithmetic. */
+    static long base10(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return NOT_A_NUMBER;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+
+    private void closeQuietly() {
+        reader.stop();
+        client.socket.close();
+    }
+
+    private void cleanup(String why) {
+        reader.stop();
+        timers.stop();
+        if (!client.markClosed()) return;
+        ClientV2.logClose(client, why);
+        nsqd.clientGone(client);
+    }
+}

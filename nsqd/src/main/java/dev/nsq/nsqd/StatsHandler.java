@@ -1,0 +1,118 @@
+package dev.nsq.nsqd;
+
+import dev.nsq.protocol.Version;
+import dev.nsq.protocol.json.NsqdStats;
+import dev.nsq.protocol.json.NsqdStats.ChannelStats;
+import dev.nsq.protocol.json.NsqdStats.ClientStats;
+import dev.nsq.protocol.json.NsqdStats.E2eLatency;
+import dev.nsq.protocol.json.NsqdStats.PubCount;
+import dev.nsq.protocol.json.NsqdStats.TopicStats;
+import io.vertx.ext.web.RoutingContext;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /stats}: the snapshot NSQ's GetStats takes, as JSON or NSQ's text report. */
+final class StatsHandler {
+    private final Nsqd nsqd;
+
+    StatsHandler(Nsqd nsqd, HttpApi api) { this.nsqd = nsqd; }
+
+    void handle(RoutingContext ctx) {
+        String format = HttpApi.param(ctx, "format");
+        String topic = orEmpty(HttpApi.param(ctx, "topic"));
+        String channel = orEmpty(HttpApi.param(ctx, "channel"));
+        boolean includeClients = boolParam(HttpApi.param(ctx, "include_clients"));
+        boolean includeMem = boolParam(HttpApi.param(ctx, "include_mem"));
+        NsqdStats stats = snapshot(topic, channel, includeClients, includeMem);
+        if ("json".equals(format)) {
+            HttpApi.json(ctx, stats);
+        } else {
+            HttpApi.v1(ctx).putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end(StatsText.render(stats, nsqd.startTime()));
+        }
+    }
+
+    /** NSQ's boolParams: true/1 and false/0; anything else (or nothing) means true. */
+    private static boolean boolParam(String v) {
+        return !("false".equals(v) || "0".equals(v));
+    }
+
+    private static String orEmpty(String s) { return s == null ? "" : s; }
+
+    NsqdStats snapshot(String topicFilter, String channelFilter, boolean includeClients, boolean includeMem) {
+        List<TopicStats> topics = null;
+        List<Topic> selected = new ArrayList<>();
+        boolean missing = false;
+        if (topicFilter.isEmpty()) selected.addAll(nsqd.topics());
+        else {
+            Topic t = nsqd.getTopic(topicFilter);
+            if (t == null) missing = true;
+            else selected.add(t);
+        }
+        if (!missing) {
+            topics = new ArrayList<>();
+            for (Topic t : selected) {
+                List<Channel> chans;
+                if (channelFilter.isEmpty()) chans = t.channelsSnapshot();
+                else {
+                    Channel c = t.getChannel(channelFilter);
+                    if (c == null) continue;
+                    chans = List.of(c);
+                }
+                List<ChannelStats> cs = new ArrayList<>();
+                for (Channel c : chans) cs.add(channelStats(c, includeClients, topicFilter));
+                topics.add(new TopicStats(t.name, cs, t.depth(), 0, t.messageCount(), t.messageBytes(),
+                        t.isPaused(), E2eLatency.NONE));
+            }
+        }
+        List<ClientStats> producers = null;
+        if (includeClients) {
+            for (ClientV2 c : nsqd.clients()) {
+                if (c.pubCounts.isEmpty()) continue;
+                if (producers == null) producers = new ArrayList<>();
+                producers.add(clientStats(c, topicFilter));
+            }
+        }
+        return new NsqdStats(Version.NSQ_VERSION, "OK", nsqd.startTime(), topics,
+                includeMem ? memory() : null, producers);
+    }
+
+    private static ChannelStats channelStats(Channel c, boolean includeClients, String topicFilter) {
+        List<ClientV2> clients = c.clientsSnapshot();
+        List<ClientStats> cs = null;
+        if (includeClients) {
+            cs = new ArrayList<>();
+            for (ClientV2 cl : clients) cs.add(clientStats(cl, topicFilter));
+        }
+        return new ChannelStats(c.name, c.depth(), 0, c.inFlightCount(), c.deferredCount(), c.messageCount(),
+                c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(), E2eLatency.NONE);
+    }
+
+    static ClientStats clientStats(ClientV2 c, String topicFilter) {
+        List<PubCount> pubs = new ArrayList<>();
+        for (Map.Entry<String, Long> e : c.pubCounts.entrySet()) {
+            if (topicFilter.isEmpty() || topicFilter.equals(e.getKey())) pubs.add(new PubCount(e.getKey(), e.getValue()));
+        }
+        return new ClientStats(c.clientId, c.hostname, "V2", c.remoteAddress, c.state.code, c.readyCount,
+                c.inFlightCount, c.messageCount, c.finishCount, c.requeueCount, c.connectTs, c.sampleRate,
+                false, false, c.userAgent, pubs, false, "", "", "", false);
+    }
+
+    /** The JVM's closest equivalents of Go's runtime.MemStats figures. */
+    private static NsqdStats.MemoryStats memory() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long runs = 0, timeMs = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            runs += Math.max(0, gc.getCollectionCount());
+            timeMs += Math.max(0, gc.getCollectionTime());
+        }
+        long avgPauseUs = runs == 0 ? 0 : timeMs * 1000 / runs;
+        return new NsqdStats.MemoryStats(0, Math.max(0, heap.getCommitted() - heap.getUsed()), heap.getUsed(), 0,
+                avgPauseUs, avgPauseUs, avgPauseUs, heap.getCommitted(), runs);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.nsq.nsqd;
+
+import io.vertx.ext.web.RoutingContext;
+
+import static dev.nsq.nsqd.HttpApi.empty;
+import static dev.nsq.nsqd.HttpApi.error;
+import static dev.nsq.nsqd.HttpApi.param;
+
+/** {@code /topic/*} and {@code /channel/*}: each with NSQ's own mix of checks and status codes. */
+final class TopicChannelRoutes {
+    private final Nsqd nsqd;
+
+    TopicChannelRoutes(Nsqd nsqd, HttpApi api) { this.nsqd = nsqd; }
+
+    void createTopic(RoutingContext ctx) {
+        String name = HttpPublish.topicOrFail(ctx);
+        if (name == null) return;
+        nsqd.getOrCreateTopic(name);
+        empty(ctx);
+    }
+
+    /** NSQ validates no name here: an invalid one simply is not found. */
+    void deleteTopic(RoutingContext ctx) {
+        String name = param(ctx, "topic");
+        if (name == null) {
+            error(ctx, 400, "MISSING_ARG_TOPIC");
+            return;
+        }
+        if (!nsqd.deleteTopic(name)) {
+            error(ctx, 404, "TOPIC_NOT_FOUND");
+            return;
+        }
+        empty(ctx);
+    }
+
+    void emptyTopic(RoutingContext ctx) {
+        String name = HttpPublish.topicOrFail(ctx);
+        if (name == null) return;
+        Topic t = nsqd.getTopic(name);
+        if (t == null) {
+            error(ctx, 404, "TOPIC_NOT_FOUND");
+            return;
+        }
+        t.empty();
+        empty(ctx);
+    }
+
+    void pauseTopic(RoutingContext ctx, boolean pause) {
+        String name = param(ctx, "topic");
+        if (name == null) {
+            error(ctx, 400, "MISSING_ARG_TOPIC");
+            return;
+        }
+        Topic t = nsqd.getTopic(name);
+        if (t == null) {
+            error(ctx, 404, "TOPIC_NOT_FOUND");
+            return;
+        }
+        if (pause) t.pause();
+        else t.unpause();
+        empty(ctx);
+    }
+
+    void createChannel(RoutingContext ctx) {
+        Topic t = existingTopic(ctx);
+        if (t == null) return;
+        t.getOrCreateChannel(param(ctx, "channel"));
+        empty(ctx);
+    }
+
+    void deleteChannel(RoutingContext ctx) {
+        Channel c = existingChannel(ctx);
+        if (c == null) return;
+        nsqd.deleteChannel(nsqd.getTopic(c.topicName), c.name);
+        empty(ctx);
+    }
+
+    void emptyChannel(RoutingContext ctx) {
+        Channel c = existingChannel(ctx);
+        if (c == null) return;
+        c.empty();
+        empty(ctx);
+    }
+
+    void pauseChannel(RoutingContext ctx, boolean pause) {
+        Channel c = existingChannel(ctx);
+        if (c == null) return;
+        if (pause) c.pause();
+        else c.unpause();
+        empty(ctx);
+    }
+
+    /** NSQ's getExistingTopicFromQuery: the *_ARG_* errors of GetTopicChannelArgs, then 404. */
+    private Topic existingTopic(RoutingContext ctx) {
+        String topic = param(ctx, "topic");
+        if (topic == null) {
+            error(ctx, 400, "MISSING_ARG_TOPIC");
+            return null;
+        }
+        if (!HttpApi.validName(topic)) {
+            error(ctx, 400, "INVALID_ARG_TOPIC");
+            return null;
+        }
+        String channel = param(ctx, "channel");
+        if (channel == null) {
+            error(ctx, 400, "MISSING_ARG_CHANNEL");
+            return null;
+        }
+        if (!HttpApi.validName(channel)) {
+            error(ctx, 400, "INVALID_ARG_CHANNEL");
+            return null;
+        }
+        Topic t = nsqd.getTopic(topic);
+        if (t == null) {
+            error(ctx, 404, "TOPIC_NOT_FOUND");
+            return null;
+        }
+        return t;
+    }
+
+    private Channel existingChannel(RoutingContext ctx) {
+        Topic t = existingTopic(ctx);
+        if (t == null) return null;
+        Channel c = t.getChannel(param(ctx, "channel"));
+        if (c == null) {
+            error(ctx, 404, "CHANNEL_NOT_FOUND");
+            return null;
+        }
+        return c;
+    }
+}
