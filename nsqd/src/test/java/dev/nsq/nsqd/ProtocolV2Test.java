@@ -45,6 +45,16 @@ class ProtocolV2Test {
         return c;
     }
 
+    private WireClient identifiedSubscriber(String identify, String channel, int rdy) throws Exception {
+        WireClient c = nsqd.connect();
+        c.cmd("IDENTIFY", identify);
+        assertEquals("OK", c.read().text());
+        c.cmd("SUB " + topic + " " + channel);
+        assertEquals("OK", c.read().text());
+        c.cmd("RDY " + rdy);
+        return c;
+    }
+
     private void pub(String body) throws Exception {
         try (WireClient p = nsqd.connect()) {
             p.cmd("PUB " + topic, body);
@@ -100,12 +110,7 @@ class ProtocolV2Test {
 
     @Test
     void timedOutMessageIsRequeuedWithAttemptsIncremented() throws Exception {
-        try (WireClient c = nsqd.connect()) {
-            c.cmd("IDENTIFY", "{\"msg_timeout\":1000}");
-            assertEquals("OK", c.read().text());
-            c.cmd("SUB " + topic + " ch");
-            assertEquals("OK", c.read().text());
-            c.cmd("RDY 1");
+        try (WireClient c = identifiedSubscriber("{\"msg_timeout\":1000}", "ch", 1)) {
             pub("slow");
             Frame first = c.read();
             Frame second = c.readSkippingHeartbeats(4000);
@@ -117,12 +122,7 @@ class ProtocolV2Test {
 
     @Test
     void touchKeepsAMessageInFlightPastItsTimeout() throws Exception {
-        try (WireClient c = nsqd.connect()) {
-            c.cmd("IDENTIFY", "{\"msg_timeout\":1000}");
-            assertEquals("OK", c.read().text());
-            c.cmd("SUB " + topic + " ch");
-            assertEquals("OK", c.read().text());
-            c.cmd("RDY 1");
+        try (WireClient c = identifiedSubscriber("{\"msg_timeout\":1000}", "ch", 1)) {
             pub("touched");
             Frame m = c.read();
             for (int i = 0; i < 4; i++) {
@@ -274,12 +274,7 @@ class ProtocolV2Test {
 
     @Test
     void sampleRateDropsSomeMessagesForThatClient() throws Exception {
-        try (WireClient c = nsqd.connect()) {
-            c.cmd("IDENTIFY", "{\"sample_rate\":10}");
-            assertEquals("OK", c.read().text());
-            c.cmd("SUB " + topic + " ch");
-            assertEquals("OK", c.read().text());
-            c.cmd("RDY 100");
+        try (WireClient c = identifiedSubscriber("{\"sample_rate\":10}", "ch", 100)) {
             try (WireClient p = nsqd.connect()) {
                 String[] bodies = new String[100];
                 for (int i = 0; i < 100; i++) bodies[i] = "s" + i;
