@@ -8,24 +8,35 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A channel: its own copy of every message of its topic, handed to one subscribed client at a time.
- * Holds the queued messages, the in-flight ones (by ID and by timeout) and the deferred ones (by
- * due time). Delivery happens here, under the channel's lock, whenever something could make a
- * client ready or a message available: a put, RDY, FIN, a timeout, an unpause.
+ * Holds queued messages (memory up to --mem-queue-size, the rest in its disk queue), in-flight ones
+ * (by ID and by timeout) and deferred ones (by due time). Delivery happens here, under the channel's
+ * lock, whenever something could make a client ready or a message available: a put, RDY, FIN, a
+ * timeout, an unpause, a disk read. Messages come off disk only as fast as ready clients take them,
+ * so an idle channel keeps its backlog on disk.
  *
- * <p>Thread-safety: every method takes the channel's monitor; clients on any event loop call in.
- * Lock order is Topic, then Channel; a channel never calls back into its topic while locked.
+ * <p>Thread-safety: every method takes the channel's monitor; clients on any event loop call in and
+ * disk completions arrive on worker threads. Lock order is Topic, then Channel.
  */
 final class Channel {
     private static final Logger log = LoggerFactory.getLogger(Channel.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** At most this many messages are read from disk per request. */
+    private static final int DISK_READ_BATCH = 1024;
+
+    /** What a topic knows when it asks for a new channel. */
+    record Spec(String topicName, String channelName) {}
 
     final String topicName;
     final String name;
     final boolean ephemeral;
     private final NsqdOptions options;
+    /** Null for ephemeral channels: they never touch disk. */
+    private final DiskBackend backend;
 
     private final ArrayDeque<Message> memoryQueue = new ArrayDeque<>();
     private final InFlightMap inFlight = new InFlightMap();
@@ -35,43 +46,56 @@ final class Channel {
     private int nextClient;
     private volatile boolean paused;
     private boolean deleted;
+    /** Set once shutdown flushed everything to disk: later requeues have nowhere to go. */
+    private boolean flushed;
+    private boolean diskReadPending;
 
     // counters read by /stats without the lock
     private volatile long messageCount;
     private volatile long requeueCount;
     private volatile long timeoutCount;
 
-    Channel(String topicName, String name, NsqdOptions options) {
+    Channel(String topicName, String name, NsqdOptions options, DiskBackend backend) {
         this.topicName = topicName;
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
         this.options = options;
+        this.backend = ephemeral ? null : backend;
+        if (this.backend != null) this.backend.barrier().thenRun(this::clientReady); // backlog from disk
     }
 
-    /** Whether {@code n} more messages fit in memory (ephemeral channels take and drop overflow, as NSQ). */
-    synchronized boolean hasRoom(int n) {
-        return ephemeral || memoryQueue.size() + n <= options.memQueueSize;
-    }
-
-    /** A message from the topic: deferred if it asks to be, else queued and dispatched. */
-    synchronized void put(Message m) {
-        if (deleted) return;
-        messageCount++;
-        if (m.deferMs > 0) {
-            long defer = m.deferMs;
-            m.deferMs = 0;
-            startDeferred(m, defer);
-            return;
+    /**
+     * Messages from the topic: deferred ones wait in memory, the rest are queued in memory while
+     * it has room and on disk after that. The future completes when the disk part is written.
+     */
+    synchronized CompletableFuture<Void> put(List<Message> batch) {
+        if (deleted) return DONE;
+        List<Message> toDisk = null;
+        for (Message m : batch) {
+            messageCount++;
+            if (m.deferMs > 0) {
+                long defer = m.deferMs;
+                m.deferMs = 0;
+                startDeferred(m, defer);
+            } else if (memoryQueue.size() < options.memQueueSize) {
+                memoryQueue.addLast(m);
+            } else if (backend != null) {
+                if (toDisk == null) toDisk = new ArrayList<>();
+                toDisk.add(m);
+            } // else: ephemeral overflow is discarded, as NSQ's ephemeral backend does
         }
-        enqueue(m);
         dispatch();
+        if (toDisk == null) return DONE;
+        return backend.write(toDisk).thenRun(this::clientReady);
     }
 
-    private void enqueue(Message m) {
-        if (ephemeral && memoryQueue.size() >= options.memQueueSize) {
-            return; // NSQ's ephemeral backend discards overflow
+    /** A message coming back (requeue, timeout, client gone): memory, or disk when memory is full. */
+    private void requeue(Message m) {
+        if (memoryQueue.size() < options.memQueueSize || backend == null || flushed) {
+            memoryQueue.addLast(m);
+        } else {
+            backend.write(List.of(m)).thenRun(this::clientReady);
         }
-        memoryQueue.addLast(m);
     }
 
     private void startDeferred(Message m, long deferMs) {
@@ -82,7 +106,11 @@ final class Channel {
     /** Hands queued messages to ready clients, round robin, until one side runs out. */
     private void dispatch() {
         if (paused || clients.isEmpty()) return;
-        while (!memoryQueue.isEmpty()) {
+        while (true) {
+            if (memoryQueue.isEmpty()) {
+                readFromDisk();
+                return;
+            }
             ClientV2 c = nextReadyClient();
             if (c == null) return;
             Message m = memoryQueue.pollFirst();
@@ -92,6 +120,22 @@ final class Channel {
             startInFlight(m, c);
             c.deliver(m, m.attempts);
         }
+    }
+
+    /** Asks the disk queue for as many messages as ready clients can take now. */
+    private void readFromDisk() {
+        if (backend == null || diskReadPending || flushed || backend.depth() == 0) return;
+        int demand = 0;
+        for (ClientV2 c : clients) if (c.isReadyForMessages()) demand += c.readyCount - c.inFlightCount;
+        if (demand <= 0) return;
+        diskReadPending = true;
+        backend.read(Math.min(demand, DISK_READ_BATCH)).whenComplete((msgs, err) -> {
+            synchronized (this) {
+                diskReadPending = false;
+                if (msgs != null) for (Message m : msgs) memoryQueue.addLast(m);
+                dispatch();
+            }
+        });
     }
 
     private ClientV2 nextReadyClient() {
@@ -130,24 +174,22 @@ final class Channel {
     synchronized boolean removeClient(ClientV2 c) {
         clients.remove(c);
         if (nextClient >= clients.size()) nextClient = 0;
-        List<Message> back = new ArrayList<>();
-        for (Message m : inFlight.values()) if (m.owner == c) back.add(m);
-        for (Message m : back) {
-            inFlight.remove(m.id);
-            inFlightByTimeout.remove(m);
-            m.owner = null;
-            enqueue(m);
+        if (!flushed) {
+            List<Message> back = new ArrayList<>();
+            for (Message m : inFlight.values()) if (m.owner == c) back.add(m);
+            for (Message m : back) {
+                removeInFlight(c, m);
+                requeue(m);
+            }
         }
         c.inFlightCount = 0;
         dispatch();
         return clients.isEmpty();
     }
 
-    synchronized int clientCount() { return clients.size(); }
-
     synchronized List<ClientV2> clientsSnapshot() { return new ArrayList<>(clients); }
 
-    /** A client's RDY or in-flight count changed: it may take more. */
+    /** A client's RDY or in-flight count changed, or messages became available: deliver what fits. */
     synchronized void clientReady() { dispatch(); }
 
     /** FIN: null on success, else NSQ's reason text. */
@@ -170,7 +212,7 @@ final class Channel {
         c.requeueCount++;
         requeueCount++;
         if (timeoutMs > 0) startDeferred(m, timeoutMs);
-        else enqueue(m);
+        else requeue(m);
         dispatch();
         return null;
     }
@@ -206,6 +248,7 @@ final class Channel {
      * scanner; returns how many it moved.
      */
     synchronized int processTimeouts(long nowNs) {
+        if (flushed) return 0;
         int moved = 0;
         Message m;
         while ((m = inFlightByTimeout.popIfDue(nowNs)) != null) {
@@ -217,11 +260,11 @@ final class Channel {
             }
             m.owner = null;
             timeoutCount++;
-            enqueue(m);
+            requeue(m);
             moved++;
         }
         while ((m = deferred.popIfDue(nowNs)) != null) {
-            enqueue(m);
+            requeue(m);
             moved++;
         }
         if (moved > 0) dispatch();
@@ -237,8 +280,13 @@ final class Channel {
 
     boolean isPaused() { return paused; }
 
-    /** Drops queued, in-flight and deferred messages (HTTP /channel/empty). */
-    synchronized void empty() {
+    /** Drops queued, in-flight, deferred and on-disk messages (HTTP /channel/empty). */
+    synchronized CompletableFuture<Void> empty() {
+        dropMemory();
+        return backend == null ? DONE : backend.empty();
+    }
+
+    private void dropMemory() {
         memoryQueue.clear();
         for (Message m : inFlight.values()) m.owner = null;
         inFlight.clear();
@@ -247,19 +295,41 @@ final class Channel {
         for (ClientV2 c : clients) c.inFlightCount = 0;
     }
 
-    /** Marks deleted, empties, and returns the clients so the caller closes them outside the lock. */
+    /** Marks deleted, drops everything including its files; returns the clients for closing. */
     synchronized List<ClientV2> delete() {
         deleted = true;
-        empty();
+        dropMemory();
+        if (backend != null) backend.delete();
         List<ClientV2> out = new ArrayList<>(clients);
         clients.clear();
         return out;
     }
 
+    /**
+     * Shutdown: memory, in-flight and deferred messages go to disk (losing their in-flight and
+     * defer state, as NSQ), then the queue is closed. Ephemeral channels just drop theirs.
+     */
+    synchronized CompletableFuture<Void> flushAndClose() {
+        flushed = true;
+        if (backend == null) return DONE;
+        List<Message> all = new ArrayList<>(memoryQueue);
+        for (Message m : inFlight.values()) all.add(m);
+        for (Message m : deferred.drain()) all.add(m);
+        memoryQueue.clear();
+        inFlight.clear();
+        inFlightByTimeout.drain();
+        CompletableFuture<Void> w = all.isEmpty() ? DONE : backend.write(all);
+        return w.handle((v, e) -> null).thenCompose(v -> backend.close());
+    }
+
+    DiskBackend backend() { return backend; }
+
     boolean isDeleted() { return deleted; }
 
-    // ---- stats (read without the lock where a slightly stale value is fine)
-    synchronized int depth() { return memoryQueue.size(); }
+    // ---- stats
+    synchronized int memoryDepth() { return memoryQueue.size(); }
+    long backendDepth() { return backend == null ? 0 : backend.depth(); }
+    long depth() { return memoryDepth() + backendDepth(); }
     synchronized int inFlightCount() { return inFlight.size(); }
     synchronized int deferredCount() { return deferred.size(); }
     long messageCount() { return messageCount; }

@@ -8,7 +8,6 @@ import dev.nsq.protocol.json.NsqdInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -79,8 +78,10 @@ final class HttpApi {
     Future<Void> close() { return server == null ? Future.succeededFuture() : server.close(); }
 
     private void ping(RoutingContext ctx) {
-        // NSQ 1.3.0's /ping carries no X-NSQ-Content-Type
-        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
+        // NSQ 1.3.0's /ping carries no X-NSQ-Content-Type; a disk error makes it 500 "NOK - ..."
+        Health h = nsqd.health();
+        ctx.response().setStatusCode(h.isOk() ? 200 : 500)
+                .putHeader("Content-Type", "text/plain; charset=utf-8").end(h.text());
     }
 
     NsqdInfo info() {
@@ -147,5 +148,19 @@ final class HttpApi {
         return p.future();
     }
 
-    static boolean isMethod(RoutingContext ctx, HttpMethod m) { return ctx.request().method().equals(m); }
+    /** Answers 200 (empty) on the request's event loop once disk work is done. */
+    static void whenDone(Nsqd nsqd, RoutingContext ctx, java.util.concurrent.CompletableFuture<?> work) {
+        io.vertx.core.Context loop = nsqd.vertx().getOrCreateContext();
+        work.whenComplete((v, e) -> loop.runOnContext(x -> {
+            if (e == null) empty(ctx);
+            else error(ctx, 500, "INTERNAL_ERROR - " + reason(e));
+        }));
+    }
+
+    /** The innermost cause's message, for an error body (quotes dropped to keep the JSON valid). */
+    static String reason(Throwable e) {
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) e = e.getCause();
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.replace('"', '\'').replace('\\', '/');
+    }
 }

@@ -133,12 +133,12 @@ final class HttpPublish {
             HttpApi.ok(ctx);
             return;
         }
-        if (!nsqd.publish(topic, bodies, deferMs)) {
-            if (nsqd.isExiting()) error(ctx, 503, "EXITING");
-            else error(ctx, 500, "PUB_FAILED");
-            return;
-        }
-        HttpApi.ok(ctx);
+        io.vertx.core.Context loop = nsqd.vertx().getOrCreateContext();
+        nsqd.publish(topic, bodies, deferMs).whenComplete((v, e) -> loop.runOnContext(x -> {
+            if (e == null) HttpApi.ok(ctx);
+            else if (nsqd.isExiting()) error(ctx, 503, "EXITING");
+            else error(ctx, 500, "INTERNAL_ERROR - " + HttpApi.reason(e));
+        }));
     }
 
     /** NSQ's getTopicFromQuery: MISSING_ARG_TOPIC, INVALID_TOPIC. */

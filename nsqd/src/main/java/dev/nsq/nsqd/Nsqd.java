@@ -1,5 +1,7 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.protocol.Names;
+import dev.nsq.protocol.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -12,14 +14,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The nsqd server: topics, clients, the TCP V2 listener, the HTTP API and the queue scanner. Usable
- * without {@link Main}: tests build one from {@link NsqdOptions}, {@link #start()} it on port 0 and
- * read the real ports back.
+ * The nsqd server: topics, clients, storage, the TCP V2 listener, the HTTP API and the queue
+ * scanner. Usable without {@link Main}: tests build one from {@link NsqdOptions}, {@link #start()}
+ * it on port 0 and read the real ports back.
  *
  * <p>Thread-safety: topics live in a concurrent map; creation and deletion of topics take this
  * object's monitor so that a topic is never created twice or resurrected half-deleted.
@@ -36,9 +39,11 @@ public final class Nsqd {
     private final Map<Long, ClientV2> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
     private final long startTime = System.currentTimeMillis() / 1000;
+    private Storage storage;
     private NetServer tcpServer;
     private HttpApi httpApi;
     private long scanTimer = -1;
+    private long syncTimer = -1;
     private volatile boolean exiting;
 
     public Nsqd(NsqdOptions options) {
@@ -52,8 +57,17 @@ public final class Nsqd {
         this.ownsVertx = vertx == null;
     }
 
+    /** Locks and loads the data path, then listens; completes when both listeners are up. */
     public Future<Void> start() {
         if (vertx == null) vertx = Vertx.vertx();
+        storage = new Storage(options);
+        try {
+            storage.lock();
+            loadMetadata();
+        } catch (Exception e) {
+            storage.close();
+            return Future.failedFuture(e);
+        }
         HostPort tcp = HostPort.parse(options.tcpAddress, 4150);
         tcpServer = vertx.createNetServer(new NetServerOptions().setHost(tcp.host()).setPort(tcp.port())
                 .setTcpNoDelay(true).setReuseAddress(true));
@@ -71,23 +85,41 @@ public final class Nsqd {
                 })
                 .map(v -> {
                     scanTimer = vertx.setPeriodic(QUEUE_SCAN_INTERVAL_MS, id -> scanQueues());
-                    log.info("nsqd v{} started (node id {})", dev.nsq.protocol.Version.NSQ_VERSION, options.nodeId);
+                    syncTimer = vertx.setPeriodic(Math.max(1, options.syncTimeoutMs), id -> storage.syncAll());
+                    log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return (Void) null;
                 });
     }
 
+    /**
+     * Stops as NSQ does on SIGTERM: listeners and clients close, then every memory, in-flight and
+     * deferred message is written to disk, the queues are synced and nsqd.dat is saved.
+     */
     public Future<Void> stop() {
         exiting = true;
         if (vertx == null) return Future.succeededFuture();
         if (scanTimer >= 0) vertx.cancelTimer(scanTimer);
+        if (syncTimer >= 0) vertx.cancelTimer(syncTimer);
         List<Future<?>> closing = new ArrayList<>();
         if (tcpServer != null) closing.add(tcpServer.close());
         if (httpApi != null) closing.add(httpApi.close());
         for (ClientV2 c : clients.values()) closing.add(c.socket.close());
-        Future<Void> all = Future.join(closing).mapEmpty();
-        Future<Void> done = all.otherwiseEmpty();
-        if (ownsVertx) done = done.compose(v -> vertx.close());
+        Future<Void> done = Future.join(closing).<Void>mapEmpty().otherwiseEmpty()
+                .compose(v -> Future.fromCompletionStage(flushAll()));
+        if (ownsVertx) done = done.eventually(() -> vertx.close());
         return done;
+    }
+
+    private CompletableFuture<Void> flushAll() {
+        if (storage == null) return CompletableFuture.completedFuture(null);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        all.add(storage.saveMetadata(this::metadataSnapshot));
+        for (Topic t : topics.values()) all.add(t.flushAndClose());
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, e) -> {
+            if (e != null) log.error("NSQ: failed to flush to disk", e);
+            storage.close();
+            log.info("NSQ: stopped; memory, in-flight and deferred messages written to {}", storage.dataPath);
+        });
     }
 
     public int tcpPort() { return tcpServer.actualPort(); }
@@ -104,6 +136,50 @@ public final class Nsqd {
 
     boolean authRequired() { return !options.authHttpAddresses.isEmpty(); }
 
+    Health health() { return storage.health; }
+
+    // ---- metadata ------------------------------------------------------------------------
+
+    /** Topics, channels and paused flags from nsqd.dat; their disk queues open with them. */
+    private void loadMetadata() {
+        for (Metadata.TopicMeta tm : Metadata.load(storage.dataPath)) {
+            if (!Names.isValid(tm.name()) || Names.isEphemeral(tm.name())) {
+                log.warn("NSQ: skipping creation of invalid topic {}", tm.name());
+                continue;
+            }
+            Topic t = getOrCreateTopic(tm.name());
+            if (tm.paused()) t.pause();
+            if (tm.channels() == null) continue;
+            for (Metadata.ChannelMeta cm : tm.channels()) {
+                if (!Names.isValid(cm.name()) || Names.isEphemeral(cm.name())) {
+                    log.warn("NSQ: skipping creation of invalid channel {}", cm.name());
+                    continue;
+                }
+                Channel c = t.getOrCreateChannel(cm.name());
+                if (cm.paused()) c.pause();
+            }
+        }
+        persistMetadata();
+    }
+
+    /** Saves nsqd.dat (asynchronously, in order) after a durable topic or channel changed. */
+    void persistMetadata() {
+        storage.saveMetadata(this::metadataSnapshot);
+    }
+
+    private List<Metadata.TopicMeta> metadataSnapshot() {
+        List<Metadata.TopicMeta> out = new ArrayList<>();
+        for (Topic t : topics.values()) {
+            if (t.ephemeral || t.isDeleted()) continue;
+            List<Metadata.ChannelMeta> chans = new ArrayList<>();
+            for (Channel c : t.channelsSnapshot()) {
+                if (!c.ephemeral) chans.add(new Metadata.ChannelMeta(c.name, c.isPaused()));
+            }
+            out.add(new Metadata.TopicMeta(t.name, t.isPaused(), chans.isEmpty() ? null : chans));
+        }
+        return out;
+    }
+
     // ---- topics --------------------------------------------------------------------------
 
     Topic getOrCreateTopic(String name) {
@@ -111,34 +187,49 @@ public final class Nsqd {
         if (t != null) return t;
         synchronized (this) {
             t = topics.get(name);
-            if (t == null) {
-                t = new Topic(name, options);
-                topics.put(name, t);
-            }
-            return t;
+            if (t != null) return t;
+            t = new Topic(name, options, storage, this::newChannel);
+            topics.put(name, t);
         }
+        if (!t.ephemeral) persistMetadata();
+        return t;
+    }
+
+    private Channel newChannel(Channel.Spec spec) {
+        boolean eph = Names.isEphemeral(spec.channelName());
+        Topic t = topics.get(spec.topicName());
+        DiskBackend b = eph || t == null ? null
+                : storage.openBackend(spec.topicName() + ":" + spec.channelName(), t::nextId);
+        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b);
+        if (!eph) persistMetadata();
+        return c;
     }
 
     Topic getTopic(String name) { return topics.get(name); }
 
     Collection<Topic> topics() { return topics.values(); }
 
-    /** Deletes a topic with its channels and disconnects their clients; false if it did not exist. */
+    /** Deletes a topic with its channels and files and disconnects their clients; false if missing. */
     boolean deleteTopic(String name) {
         Topic t;
         synchronized (this) {
             t = topics.remove(name);
         }
         if (t == null) return false;
+        forgetBackends(t);
         closeClients(t.delete());
+        if (!t.ephemeral) persistMetadata();
         return true;
     }
 
     /** Deletes a channel and disconnects its clients; an ephemeral topic goes with its last channel. */
     boolean deleteChannel(Topic t, String channelName) {
+        Channel c = t.getChannel(channelName);
         List<ClientV2> gone = t.deleteChannel(channelName);
         if (gone == null) return false;
         closeClients(gone);
+        if (c != null && c.backend() != null) storage.forget(c.backend());
+        if (!Names.isEphemeral(channelName)) persistMetadata();
         if (t.ephemeral && t.channelCount() == 0) deleteTopicIfSame(t);
         return true;
     }
@@ -148,7 +239,13 @@ public final class Nsqd {
             if (topics.get(t.name) != t) return;
             topics.remove(t.name);
         }
+        forgetBackends(t);
         closeClients(t.delete());
+    }
+
+    private void forgetBackends(Topic t) {
+        if (t.backend() != null) storage.forget(t.backend());
+        for (Channel c : t.channelsSnapshot()) if (c.backend() != null) storage.forget(c.backend());
     }
 
     private static void closeClients(List<ClientV2> list) {
@@ -157,18 +254,17 @@ public final class Nsqd {
 
     // ---- publish / subscribe -------------------------------------------------------------
 
-    private static final String QUEUE_FULL = "mem queue full";
-
-    /** Publishes all bodies or none; false when they do not fit (see {@link #publishFailureReason()}). */
-    boolean publish(String topicName, List<byte[]> bodies, long deferMs) {
-        if (exiting) return false;
+    /**
+     * Publishes all bodies; the future completes when every message is in memory or on disk, and
+     * fails (its message is the reason for E_PUB_FAILED) when exiting or a disk write failed.
+     */
+    CompletableFuture<Void> publish(String topicName, List<byte[]> bodies, long deferMs) {
+        if (exiting) return CompletableFuture.failedFuture(new IllegalStateException("exiting"));
         Topic t = getOrCreateTopic(topicName);
         List<Message> batch = new ArrayList<>(bodies.size());
         for (byte[] b : bodies) batch.add(t.newMessage(b, deferMs));
         return t.put(batch);
     }
-
-    String publishFailureReason() { return exiting ? "exiting" : QUEUE_FULL; }
 
     /**
      * Subscribes a client; retried once if an ephemeral topic or channel was deleted under it, as

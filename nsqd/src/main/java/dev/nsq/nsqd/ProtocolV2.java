@@ -305,11 +305,36 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         });
     }
 
+    /**
+     * Publishes and answers OK once the messages are in memory or on disk. When the disk is
+     * involved the reader pauses until the write completes, so answers keep the commands' order.
+     */
     private void publish(String cmd, String failCode, String topicName, List<byte[]> bodies, long deferMs) throws NsqError {
-        if (!nsqd.publish(topicName, bodies, deferMs)) {
-            throw NsqError.fatal(failCode, cmd + " failed " + nsqd.publishFailureReason());
+        java.util.concurrent.CompletableFuture<Void> done = nsqd.publish(topicName, bodies, deferMs);
+        if (done.isDone()) {
+            published(cmd, failCode, topicName, bodies.size(), done);
+            return;
         }
-        client.pubCounts.merge(topicName, (long) bodies.size(), Long::sum);
+        reader.pause();
+        done.whenComplete((v, e) -> client.context.runOnContext(x -> {
+            try {
+                published(cmd, failCode, topicName, bodies.size(), done);
+                reader.resume();
+            } catch (NsqError err) {
+                fail(err);
+            }
+        }));
+    }
+
+    private void published(String cmd, String failCode, String topicName, int count,
+                           java.util.concurrent.CompletableFuture<Void> done) throws NsqError {
+        if (done.isCompletedExceptionally()) {
+            Throwable cause = done.handle((v, e) -> e).join();
+            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) cause = cause.getCause();
+            String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            throw NsqError.fatal(failCode, cmd + " failed " + why);
+        }
+        client.pubCounts.merge(topicName, (long) count, Long::sum);
         client.sendResponse(Frames.OK);
     }
 

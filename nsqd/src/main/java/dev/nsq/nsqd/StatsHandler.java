@@ -66,7 +66,7 @@ final class StatsHandler {
                 }
                 List<ChannelStats> cs = new ArrayList<>();
                 for (Channel c : chans) cs.add(channelStats(c, includeClients, topicFilter));
-                topics.add(new TopicStats(t.name, cs, t.depth(), 0, t.messageCount(), t.messageBytes(),
+                topics.add(new TopicStats(t.name, cs, t.depth(), t.backendDepth(), t.messageCount(), t.messageBytes(),
                         t.isPaused(), E2eLatency.NONE));
             }
         }
@@ -78,7 +78,7 @@ final class StatsHandler {
                 producers.add(clientStats(c, topicFilter));
             }
         }
-        return new NsqdStats(Version.NSQ_VERSION, "OK", nsqd.startTime(), topics,
+        return new NsqdStats(Version.NSQ_VERSION, nsqd.health().text(), nsqd.startTime(), topics,
                 includeMem ? memory() : null, producers);
     }
 
@@ -89,7 +89,7 @@ final class StatsHandler {
             cs = new ArrayList<>();
             for (ClientV2 cl : clients) cs.add(clientStats(cl, topicFilter));
         }
-        return new ChannelStats(c.name, c.depth(), 0, c.inFlightCount(), c.deferredCount(), c.messageCount(),
+        return new ChannelStats(c.name, c.depth(), c.backendDepth(), c.inFlightCount(), c.deferredCount(), c.messageCount(),
                 c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(), E2eLatency.NONE);
     }
 

@@ -10,37 +10,52 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * A topic: takes published messages and gives every channel its own copy. While it has no channel,
- * or is paused, messages wait here (NSQ's topic memory queue) and move on when a channel appears
- * or it is unpaused. The hand-off is synchronous, under the topic's lock, instead of NSQ's pump
- * goroutine: one less queue hop per message and no thread to park.
+ * or is paused, messages wait here (memory up to --mem-queue-size, then the topic's disk queue)
+ * and move on when a channel appears or it is unpaused. The hand-off to channels is synchronous,
+ * under the topic's lock, instead of NSQ's pump goroutine: one less queue hop per message. Only
+ * the backlog on disk is pumped asynchronously, a batch at a time, paced by the channels' writes.
  *
  * <p>Thread-safety: every mutating method takes the topic's monitor; lock order Topic, then Channel.
  */
 final class Topic {
     private static final Logger log = LoggerFactory.getLogger(Topic.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final int PUMP_BATCH = 256;
 
     final String name;
     final boolean ephemeral;
     private final NsqdOptions options;
     private final GuidFactory guids;
+    /** Null for ephemeral topics. */
+    private final DiskBackend backend;
+    private final Function<Channel.Spec, Channel> channelFactory;
     private final ArrayDeque<Message> memoryQueue = new ArrayDeque<>();
     /** Sorted by name, as /stats lists them. */
     private final Map<String, Channel> channels = new TreeMap<>();
     private volatile boolean paused;
     private boolean deleted;
+    private boolean flushed;
+    private boolean pumping;
     private volatile long messageCount;
     private volatile long messageBytes;
 
-    Topic(String name, NsqdOptions options) {
+    Topic(String name, NsqdOptions options, Storage storage, Function<Channel.Spec, Channel> channelFactory) {
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
         this.options = options;
         this.guids = new GuidFactory(options.nodeId);
+        this.channelFactory = channelFactory;
+        this.backend = ephemeral || storage == null ? null : storage.openBackend(name, guids::next);
+        if (backend != null) backend.barrier().thenRun(this::resume); // a backlog left from before
         log.info("TOPIC({}): created", name);
     }
+
+    long nextId() { return guids.next(); }
 
     /** A new message with this topic's next ID and the current time. */
     Message newMessage(byte[] body, long deferMs) {
@@ -50,59 +65,94 @@ final class Topic {
     }
 
     /**
-     * Publishes all of {@code batch} or none of it (MPUB is all-or-nothing). Returns false when the
-     * memory queues are full; nothing is then taken, so the publisher's error is the truth.
+     * Publishes a batch. The future completes once every message is in memory or written to disk
+     * (the publisher is acknowledged then) and fails if a disk write failed.
      */
-    synchronized boolean put(List<Message> batch) {
-        if (deleted) return false;
-        int n = batch.size();
-        boolean holdHere = paused || channels.isEmpty();
-        if (holdHere) {
-            if (!ephemeral && memoryQueue.size() + n > options.memQueueSize) return false;
-        } else {
-            for (Channel c : channels.values()) if (!c.hasRoom(n)) return false;
-        }
+    synchronized CompletableFuture<Void> put(List<Message> batch) {
+        if (deleted) return CompletableFuture.failedFuture(new IllegalStateException("topic deleted"));
         for (Message m : batch) {
             messageCount++;
             messageBytes += m.body.length;
-            if (holdHere) {
-                if (!ephemeral || memoryQueue.size() < options.memQueueSize) memoryQueue.addLast(m);
-            } else {
-                fanOut(m);
-            }
         }
-        return true;
+        if (paused || channels.isEmpty()) return hold(batch);
+        return fanOut(batch);
     }
 
-    private void fanOut(Message m) {
-        if (channels.size() == 1) {
-            channels.values().iterator().next().put(m);
-            return;
+    private CompletableFuture<Void> hold(List<Message> batch) {
+        List<Message> toDisk = null;
+        for (Message m : batch) {
+            if (memoryQueue.size() < options.memQueueSize) memoryQueue.addLast(m);
+            else if (backend != null && !flushed) {
+                if (toDisk == null) toDisk = new ArrayList<>();
+                toDisk.add(m);
+            } // else: ephemeral overflow is discarded, as NSQ does
         }
-        // copies first: a put may deliver at once and change the original's attempts
+        return toDisk == null ? DONE : backend.write(toDisk);
+    }
+
+    /** Every channel gets its own copy (the first channel takes the originals). */
+    private CompletableFuture<Void> fanOut(List<Message> batch) {
         Channel[] targets = channels.values().toArray(new Channel[0]);
-        Message[] copies = new Message[targets.length];
-        copies[0] = m;
-        for (int i = 1; i < targets.length; i++) copies[i] = m.copyForChannel();
-        for (int i = 0; i < targets.length; i++) targets[i].put(copies[i]);
+        List<List<Message>> copies = new ArrayList<>(targets.length);
+        copies.add(batch);
+        for (int i = 1; i < targets.length; i++) {
+            // copies first: a put may deliver at once and change the original's attempts
+            List<Message> c = new ArrayList<>(batch.size());
+            for (Message m : batch) c.add(m.copyForChannel());
+            copies.add(c);
+        }
+        CompletableFuture<?>[] writes = new CompletableFuture<?>[targets.length];
+        for (int i = 0; i < targets.length; i++) writes[i] = targets[i].put(copies.get(i));
+        return targets.length == 1 ? castVoid(writes[0]) : CompletableFuture.allOf(writes);
     }
 
-    /** Moves held messages on to the channels, when there are channels and the topic runs. */
-    private void drainHeld() {
-        if (paused || channels.isEmpty()) return;
-        Message m;
-        while ((m = memoryQueue.pollFirst()) != null) fanOut(m);
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Void> castVoid(CompletableFuture<?> f) { return (CompletableFuture<Void>) f; }
+
+    /** Moves what waits here on to the channels, when there are channels and the topic runs. */
+    private void resume() {
+        synchronized (this) {
+            if (paused || channels.isEmpty() || deleted || flushed) return;
+            if (!memoryQueue.isEmpty()) {
+                List<Message> held = new ArrayList<>(memoryQueue);
+                memoryQueue.clear();
+                fanOut(held);
+            }
+            if (backend == null || pumping || backend.depth() == 0) return;
+            pumping = true;
+        }
+        pumpFromDisk();
+    }
+
+    /** One batch from the topic's disk queue to the channels; the next once their writes are done. */
+    private void pumpFromDisk() {
+        backend.read(PUMP_BATCH).whenComplete((msgs, err) -> {
+            CompletableFuture<Void> written = DONE;
+            boolean again;
+            synchronized (this) {
+                if (msgs != null && !msgs.isEmpty()) {
+                    if (paused || channels.isEmpty() || deleted || flushed) hold(msgs); // back to waiting
+                    else written = fanOut(msgs);
+                }
+                again = msgs != null && !msgs.isEmpty() && backend.depth() > 0
+                        && !paused && !channels.isEmpty() && !deleted && !flushed;
+                if (!again) pumping = false;
+            }
+            if (again) written.whenComplete((v, e) -> pumpFromDisk());
+        });
     }
 
     /** The channel, created if missing. */
-    synchronized Channel getOrCreateChannel(String channelName) {
-        Channel c = channels.get(channelName);
-        if (c == null) {
-            c = new Channel(name, channelName, options);
+    Channel getOrCreateChannel(String channelName) {
+        Channel c;
+        synchronized (this) {
+            c = channels.get(channelName);
+            if (c != null) return c;
+            c = channelFactory.apply(new Channel.Spec(name, channelName));
             channels.put(channelName, c);
             log.info("TOPIC({}): new channel({})", name, channelName);
-            drainHeld();
         }
+        resume();
         return c;
     }
 
@@ -122,30 +172,56 @@ final class Topic {
 
     synchronized void pause() { paused = true; }
 
-    synchronized void unpause() {
-        paused = false;
-        drainHeld();
+    void unpause() {
+        synchronized (this) {
+            paused = false;
+        }
+        resume();
     }
 
     boolean isPaused() { return paused; }
 
-    /** Drops what waits at the topic (channels keep theirs), as NSQ's /topic/empty. */
-    synchronized void empty() { memoryQueue.clear(); }
+    /** Drops what waits at the topic, in memory and on disk (channels keep theirs), as NSQ's /topic/empty. */
+    synchronized CompletableFuture<Void> empty() {
+        memoryQueue.clear();
+        return backend == null ? DONE : backend.empty();
+    }
 
-    /** Marks deleted and returns every client of every channel for closing. */
+    /** Marks deleted, deletes channels and files, and returns every client for closing. */
     synchronized List<ClientV2> delete() {
         deleted = true;
         List<ClientV2> out = new ArrayList<>();
         for (Channel c : channels.values()) out.addAll(c.delete());
         channels.clear();
         memoryQueue.clear();
+        if (backend != null) backend.delete();
         log.info("TOPIC({}): deleted", name);
         return out;
     }
 
+    /** Shutdown: channels flush to their disk queues, then what waits here goes to the topic's. */
+    CompletableFuture<Void> flushAndClose() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        synchronized (this) {
+            flushed = true;
+            for (Channel c : channels.values()) all.add(c.flushAndClose());
+            if (backend != null) {
+                List<Message> held = new ArrayList<>(memoryQueue);
+                memoryQueue.clear();
+                CompletableFuture<Void> w = held.isEmpty() ? DONE : backend.write(held);
+                all.add(w.handle((v, e) -> null).thenCompose(v -> backend.close()));
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
+    }
+
     synchronized boolean isDeleted() { return deleted; }
 
-    synchronized int depth() { return memoryQueue.size(); }
+    DiskBackend backend() { return backend; }
+
+    synchronized int memoryDepth() { return memoryQueue.size(); }
+    long backendDepth() { return backend == null ? 0 : backend.depth(); }
+    long depth() { return memoryDepth() + backendDepth(); }
     long messageCount() { return messageCount; }
     long messageBytes() { return messageBytes; }
 }

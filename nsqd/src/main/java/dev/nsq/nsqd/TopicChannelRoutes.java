@@ -41,8 +41,7 @@ final class TopicChannelRoutes {
             error(ctx, 404, "TOPIC_NOT_FOUND");
             return;
         }
-        t.empty();
-        empty(ctx);
+        HttpApi.whenDone(nsqd, ctx, t.empty());
     }
 
     void pauseTopic(RoutingContext ctx, boolean pause) {
@@ -58,6 +57,7 @@ final class TopicChannelRoutes {
         }
         if (pause) t.pause();
         else t.unpause();
+        nsqd.persistMetadata();
         empty(ctx);
     }
 
@@ -78,8 +78,7 @@ final class TopicChannelRoutes {
     void emptyChannel(RoutingContext ctx) {
         Channel c = existingChannel(ctx);
         if (c == null) return;
-        c.empty();
-        empty(ctx);
+        HttpApi.whenDone(nsqd, ctx, c.empty());
     }
 
     void pauseChannel(RoutingContext ctx, boolean pause) {
@@ -87,6 +86,7 @@ final class TopicChannelRoutes {
         if (c == null) return;
         if (pause) c.pause();
         else c.unpause();
+        nsqd.persistMetadata();
         empty(ctx);
     }
 

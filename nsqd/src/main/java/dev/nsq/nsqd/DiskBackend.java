@@ -1,0 +1,168 @@
+package dev.nsq.nsqd;
+
+import dev.nsq.nsqd.diskqueue.DiskQueue;
+import dev.nsq.nsqd.diskqueue.SerialExecutor;
+import dev.nsq.protocol.MessageId;
+import dev.nsq.protocol.MessageLayout;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The disk queue of one topic or channel, driven asynchronously: every operation is a task on the
+ * queue's own serial executor (a shared worker pool), so no event loop ever waits on the disk.
+ * Writes complete their future once the bytes are in the file (and fsynced when --sync-every says
+ * so); the publisher is acknowledged only then.
+ *
+ * <p>Thread-safe: callers on any thread; the {@link DiskQueue} is touched only by the executor.
+ */
+final class DiskBackend {
+    private static final Logger log = LoggerFactory.getLogger(DiskBackend.class);
+
+    private final String name;
+    private final SerialExecutor executor;
+    private final Health health;
+    private final LongSupplier idFallback;
+    private DiskQueue queue;
+    private IOException openError;
+    /** Messages on disk plus those submitted and not yet written, for depth in /stats. */
+    private final AtomicLong depth = new AtomicLong();
+
+    DiskBackend(String name, Path dir, NsqdOptions o, Executor pool, Health health, LongSupplier idFallback) {
+        this.name = name;
+        this.executor = new SerialExecutor(pool);
+        this.health = health;
+        this.idFallback = idFallback;
+        int maxRecord = (int) Math.min(Integer.MAX_VALUE, o.maxMsgSize + MessageLayout.HEADER_LENGTH);
+        executor.execute(() -> {
+            try {
+                queue = new DiskQueue(name, dir, o.maxBytesPerFile, MessageLayout.HEADER_LENGTH, maxRecord, o.syncEvery);
+                depth.addAndGet(queue.depth());
+            } catch (IOException e) {
+                openError = e;
+                log.error("DISKQUEUE({}): failed to open - {}", name, e.toString());
+            }
+        });
+    }
+
+    long depth() { return Math.max(0, depth.get()); }
+
+    /** A future that completes once everything submitted before it has run (open included). */
+    CompletableFuture<Void> barrier() {
+        return CompletableFuture.runAsync(() -> { }, executor);
+    }
+
+    CompletableFuture<Void> write(List<Message> messages) {
+        List<byte[]> records = new ArrayList<>(messages.size());
+        for (Message m : messages) records.add(encode(m));
+        depth.addAndGet(records.size());
+        return CompletableFuture.runAsync(() -> {
+            try {
+                if (queue == null) throw openError != null ? openError : new IOException("disk queue not open");
+                queue.put(records);
+                health.ok();
+            } catch (IOException e) {
+                depth.addAndGet(-records.size());
+                health.failed(e);
+                log.error("DISKQUEUE({}): failed to write messages - {}", name, e.toString());
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, executor);
+    }
+
+    /** Reads and consumes up to {@code max} messages (fewer when the queue runs dry). */
+    CompletableFuture<List<Message>> read(int max) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<Message> out = new ArrayList<>();
+            if (queue == null) return out;
+            try {
+                byte[] r;
+                while (out.size() < max && (r = queue.readOne()) != null) {
+                    Message m = decode(r);
+                    if (m != null) out.add(m);
+                }
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}): failed to read - {}", name, e.toString());
+            }
+            depth.set(queue.depth());
+            return out;
+        }, executor);
+    }
+
+    /** Drops everything on disk. */
+    CompletableFuture<Void> empty() {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                if (queue != null) queue.empty();
+                depth.set(0);
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}): failed to empty - {}", name, e.toString());
+            }
+        }, executor);
+    }
+
+    /** Deletes the queue's files (topic or channel deleted). */
+    CompletableFuture<Void> delete() {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                if (queue != null) queue.delete();
+                depth.set(0);
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}): failed to delete files - {}", name, e.toString());
+            }
+        }, executor);
+    }
+
+    /** fsync if anything changed since the last one (the --sync-timeout tick). */
+    void syncIfDirty() {
+        executor.execute(() -> {
+            try {
+                if (queue != null && queue.isDirty()) queue.sync();
+            } catch (IOException e) {
+                health.failed(e);
+                log.error("DISKQUEUE({}): failed to sync - {}", name, e.toString());
+            }
+        });
+    }
+
+    CompletableFuture<Void> close() {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                if (queue != null) queue.close();
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}): failed to close - {}", name, e.toString());
+            }
+        }, executor);
+    }
+
+    private static byte[] encode(Message m) {
+        ByteBuf b = Unpooled.buffer(MessageLayout.HEADER_LENGTH + m.body.length);
+        MessageLayout.write(b, m.timestampNs, m.attempts, m.id, m.body);
+        return b.array();
+    }
+
+    /** A stored record; an ID that is not ours (not lowercase hex) gets a fresh one so FIN works. */
+    private Message decode(byte[] r) {
+        ByteBuffer b = ByteBuffer.wrap(r);
+        long ts = b.getLong();
+        int attempts = b.getShort() & 0xffff;
+        long id = MessageId.parse(r, 10, MessageId.LENGTH);
+        if (id == MessageId.INVALID) id = idFallback.getAsLong();
+        byte[] body = new byte[r.length - MessageLayout.HEADER_LENGTH];
+        System.arraycopy(r, MessageLayout.HEADER_LENGTH, body, 0, body.length);
+        Message m = new Message(id, ts, body);
+        m.attempts = attempts;
+        return m;
+    }
+}

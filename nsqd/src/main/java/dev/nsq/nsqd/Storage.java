@@ -1,0 +1,95 @@
+package dev.nsq.nsqd;
+
+import dev.nsq.nsqd.diskqueue.SerialExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Everything nsqd keeps under --data-path: the worker pool disk work runs on, the data-path lock,
+ * the open disk queues (for the --sync-timeout tick) and nsqd.dat. Thread-safe.
+ */
+final class Storage {
+    private static final Logger log = LoggerFactory.getLogger(Storage.class);
+
+    final Path dataPath;
+    final Health health = new Health();
+    private final NsqdOptions options;
+    private final ExecutorService pool;
+    private final SerialExecutor metadataWriter;
+    private final Set<DiskBackend> open = ConcurrentHashMap.newKeySet();
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    Storage(NsqdOptions options) {
+        this.options = options;
+        this.dataPath = Path.of(options.dataPath.isEmpty() ? "." : options.dataPath).toAbsolutePath();
+        AtomicInteger n = new AtomicInteger();
+        // disk work is blocking by nature: a small pool of daemon threads, never an event loop
+        this.pool = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2), r -> {
+            Thread t = new Thread(r, "nsqd-disk-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.metadataWriter = new SerialExecutor(pool);
+    }
+
+    /** Creates the data path and takes its lock, so two nsqds never share one directory. */
+    void lock() throws IOException {
+        Files.createDirectories(dataPath);
+        lockChannel = FileChannel.open(dataPath.resolve(".nsqd.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = lockChannel.tryLock();
+        if (lock == null) throw new IOException("failed to lock data-path " + dataPath + " (in use by another nsqd)");
+    }
+
+    DiskBackend openBackend(String name, LongSupplier idFallback) {
+        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback);
+        open.add(b);
+        return b;
+    }
+
+    void forget(DiskBackend b) { open.remove(b); }
+
+    /** The --sync-timeout tick: fsync every queue that changed. */
+    void syncAll() {
+        for (DiskBackend b : open) b.syncIfDirty();
+    }
+
+    /**
+     * Writes nsqd.dat, after every earlier save. The snapshot is taken on the worker, holding no
+     * topic lock of the caller, so two topics changing at once can never wait on each other.
+     */
+    CompletableFuture<Void> saveMetadata(Supplier<List<Metadata.TopicMeta>> snapshot) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                Metadata.save(dataPath, snapshot.get());
+            } catch (IOException e) {
+                log.error("NSQ: failed to persist metadata - {}", e.toString());
+            }
+        }, metadataWriter);
+    }
+
+    void close() {
+        try {
+            if (lock != null) lock.release();
+            if (lockChannel != null) lockChannel.close();
+        } catch (IOException ignored) {
+        }
+        pool.shutdown();
+    }
+}

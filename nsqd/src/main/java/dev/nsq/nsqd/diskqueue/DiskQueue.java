@@ -1,0 +1,304 @@
+package dev.nsq.nsqd.diskqueue;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * A file-backed FIFO in go-diskqueue v1.1.0's on-disk layout, so a data directory moves between
+ * NSQ and us in both directions:
+ * <ul>
+ * <li>data files {@code <name>.diskqueue.%06d.dat} of records {@code [int32 BE length][payload]},
+ *     rolled when a record would push a non-empty file past {@code maxBytesPerFile};</li>
+ * <li>metadata {@code <name>.diskqueue.meta.dat}: {@code "%d\n%d,%d\n%d,%d\n"} = depth,
+ *     readFileNum,readPos, writeFileNum,writePos, written to a temp file and renamed;</li>
+ * <li>fully read files are deleted; a corrupt file is renamed {@code .bad} and skipped.</li>
+ * </ul>
+ *
+ * <p>Blocking I/O: call it only from a worker thread (nsqd runs each queue on its own serial
+ * executor). Not thread-safe on its own.
+ */
+public final class DiskQueue {
+    private static final Logger log = LoggerFactory.getLogger(DiskQueue.class);
+
+    private final String name;
+    private final Path dir;
+    private final long maxBytesPerFile;
+    private final int minMsgSize;
+    private final int maxMsgSize;
+    private final long syncEvery;
+
+    private long depth;
+    private long readFileNum, readPos;
+    private long writeFileNum, writePos;
+    private long maxBytesPerFileRead;
+
+    private FileChannel writeFile;
+    private DataInputStream reader;
+    private InputStream readStream;
+    private long opsSinceSync;
+    private boolean dirty;
+    /** After delete() nothing may write its files again (a late sync would resurrect the metadata). */
+    private boolean deleted;
+
+    public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery) throws IOException {
+        this.name = name;
+        this.dir = dir;
+        this.maxBytesPerFile = maxBytesPerFile;
+        this.minMsgSize = minMsgSize;
+        this.maxMsgSize = maxMsgSize;
+        this.syncEvery = Math.max(1, syncEvery);
+        Files.createDirectories(dir);
+        retrieveMetadata();
+    }
+
+    public String name() { return name; }
+
+    public long depth() { return depth; }
+
+    Path dataFile(long num) { return dir.resolve(String.format("%s.diskqueue.%06d.dat", name, num)); }
+
+    Path metaFile() { return dir.resolve(name + ".diskqueue.meta.dat"); }
+
+    // ---- write -------------------------------------------------------------------------------
+
+    /** Appends records; each is one message payload. Throws on a bad size or an I/O failure. */
+    public void put(List<byte[]> records) throws IOException {
+        if (deleted) throw new IOException("disk queue " + name + " was deleted");
+        for (byte[] r : records) writeOne(r);
+        opsSinceSync += records.size();
+        dirty = true;
+        if (opsSinceSync >= syncEvery) sync();
+    }
+
+    private void writeOne(byte[] data) throws IOException {
+        int len = data.length;
+        if (len < minMsgSize || len > maxMsgSize)
+            throw new IOException("invalid message write size (" + len + ") minMsgSize=" + minMsgSize + " maxMsgSize=" + maxMsgSize);
+        long total = 4L + len;
+        if (writePos > 0 && writePos + total > maxBytesPerFile) {
+            if (readFileNum == writeFileNum) maxBytesPerFileRead = writePos;
+            writeFileNum++;
+            writePos = 0;
+            sync(); // go-diskqueue syncs whenever it starts a new file
+            closeWriteFile();
+        }
+        if (writeFile == null) {
+            writeFile = FileChannel.open(dataFile(writeFileNum), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            writeFile.position(writePos);
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) total);
+        buf.putInt(len).put(data).flip();
+        try {
+            while (buf.hasRemaining()) writeFile.write(buf);
+        } catch (IOException e) {
+            closeWriteFile(); // reopen (and re-seek) next time, as go-diskqueue does
+            throw e;
+        }
+        writePos += total;
+        depth++;
+    }
+
+    // ---- read --------------------------------------------------------------------------------
+
+    /**
+     * The next record, consumed (the read position moves past it), or null when empty. A corrupt
+     * record makes the rest of its file unreadable: that file is renamed {@code .bad}, the queue
+     * moves to the next one, and reading goes on.
+     */
+    public byte[] readOne() throws IOException {
+        while (readFileNum < writeFileNum || (readFileNum == writeFileNum && readPos < writePos)) {
+            try {
+                byte[] r = readRecord();
+                if (r != null) return r;
+            } catch (IOException e) {
+                handleReadError(e);
+            }
+        }
+        if (depth != 0) {
+            log.error("DISKQUEUE({}): read position reached write position with depth {} - resetting depth", name, depth);
+            depth = 0;
+            dirty = true;
+        }
+        return null;
+    }
+
+    private byte[] readRecord() throws IOException {
+        if (reader == null) {
+            Path f = dataFile(readFileNum);
+            RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r");
+            raf.seek(readPos);
+            readStream = java.nio.channels.Channels.newInputStream(raf.getChannel());
+            reader = new DataInputStream(new BufferedInputStream(readStream, 64 * 1024));
+            maxBytesPerFileRead = maxBytesPerFile;
+            if (readFileNum < writeFileNum) maxBytesPerFileRead = raf.length();
+        }
+        int size;
+        try {
+            size = reader.readInt();
+        } catch (EOFException e) {
+            if (readFileNum < writeFileNum) { // a shorter complete file: go on with the next one
+                advanceFile();
+                return null;
+            }
+            throw e;
+        }
+        if (size < minMsgSize || size > maxMsgSize) throw new IOException("invalid message read size (" + size + ")");
+        byte[] data = new byte[size];
+        reader.readFully(data);
+        long oldFile = readFileNum;
+        readPos += 4L + size;
+        depth--;
+        dirty = true;
+        opsSinceSync++;
+        if (readFileNum < writeFileNum && readPos >= maxBytesPerFileRead) advanceFile();
+        if (oldFile != readFileNum) sync();
+        else if (opsSinceSync >= syncEvery) sync();
+        return data;
+    }
+
+    private void advanceFile() throws IOException {
+        closeReader();
+        Path done = dataFile(readFileNum);
+        readFileNum++;
+        readPos = 0;
+        Files.deleteIfExists(done);
+        sync();
+    }
+
+    private void handleReadError(IOException e) throws IOException {
+        log.error("DISKQUEUE({}): failed to read data file {} - {}; skipping it", name, dataFile(readFileNum).getFileName(), e.toString());
+        closeReader();
+        Path bad = dataFile(readFileNum);
+        if (Files.exists(bad)) {
+            Files.move(bad, bad.resolveSibling(bad.getFileName() + ".bad"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        readFileNum++;
+        readPos = 0;
+        if (readFileNum > writeFileNum) {
+            closeWriteFile();
+            writeFileNum = readFileNum;
+            writePos = 0;
+        }
+        if (readFileNum == writeFileNum && readPos >= writePos) depth = 0;
+        dirty = true;
+        sync();
+    }
+
+    // ---- housekeeping ------------------------------------------------------------------------
+
+    /** Deletes every file and starts over at file 0 (empty, or delete of a topic/channel). */
+    public void empty() throws IOException {
+        closeReader();
+        closeWriteFile();
+        for (long n = readFileNum; n <= writeFileNum; n++) Files.deleteIfExists(dataFile(n));
+        // go-diskqueue's skipToNextRWFile: both positions move to a fresh file
+        writeFileNum++;
+        readFileNum = writeFileNum;
+        readPos = writePos = 0;
+        depth = 0;
+        dirty = true;
+        sync();
+    }
+
+    /** Removes every file including the metadata (topic or channel deleted). */
+    public void delete() throws IOException {
+        deleted = true;
+        closeReader();
+        closeWriteFile();
+        for (long n = readFileNum; n <= writeFileNum; n++) Files.deleteIfExists(dataFile(n));
+        Files.deleteIfExists(metaFile());
+    }
+
+    /** fsyncs the current data file and writes the metadata, if anything changed. */
+    public void sync() throws IOException {
+        if (deleted) return;
+        if (writeFile != null) writeFile.force(false);
+        persistMetadata();
+        opsSinceSync = 0;
+        dirty = false;
+    }
+
+    public boolean isDirty() { return dirty; }
+
+    public void close() throws IOException {
+        try {
+            sync();
+        } finally {
+            closeReader();
+            closeWriteFile();
+        }
+    }
+
+    private void closeReader() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+            }
+            reader = null;
+            readStream = null;
+        }
+    }
+
+    private void closeWriteFile() {
+        if (writeFile != null) {
+            try {
+                writeFile.close();
+            } catch (IOException ignored) {
+            }
+            writeFile = null;
+        }
+    }
+
+    private void retrieveMetadata() throws IOException {
+        Path meta = metaFile();
+        if (!Files.exists(meta)) return;
+        String[] lines = Files.readString(meta, StandardCharsets.US_ASCII).split("\n");
+        try {
+            depth = Long.parseLong(lines[0].trim());
+            String[] r = lines[1].trim().split(",");
+            String[] w = lines[2].trim().split(",");
+            readFileNum = Long.parseLong(r[0]);
+            readPos = Long.parseLong(r[1]);
+            writeFileNum = Long.parseLong(w[0]);
+            writePos = Long.parseLong(w[1]);
+        } catch (RuntimeException e) {
+            log.error("DISKQUEUE({}): corrupt metadata {} - starting empty", name, meta.getFileName());
+            depth = readFileNum = readPos = writeFileNum = writePos = 0;
+            return;
+        }
+        // data written after the last metadata sync may be partial: never append after it
+        Path wf = dataFile(writeFileNum);
+        if (Files.exists(wf) && Files.size(wf) > writePos) {
+            log.warn("DISKQUEUE({}): {} is longer than its recorded write position {} - skipping to a new file",
+                    name, wf.getFileName(), writePos);
+            writeFileNum++;
+            writePos = 0;
+        }
+    }
+
+    private void persistMetadata() throws IOException {
+        String text = depth + "\n" + readFileNum + "," + readPos + "\n" + writeFileNum + "," + writePos + "\n";
+        Path tmp = dir.resolve(name + ".diskqueue.meta.dat." + Long.toHexString(System.nanoTime()) + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        Files.move(tmp, metaFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
