@@ -289,6 +289,11 @@ public final class DiskQueue {
                     name, wf.getFileName(), writePos);
             writeFileNum++;
             writePos = 0;
+        } else if (writePos > 0 && depth > 0) {
+            // We read lazily (only as consumers ask), so corruption in the backlog may be found
+            // late; new writes start a fresh file so skipping a bad old file never takes them too.
+            writeFileNum++;
+            writePos = 0;
         }
     }
 
