@@ -211,4 +211,26 @@ class StorageTest {
             assertTrue(Files.exists(dir.resolve("bad.diskqueue.000000.dat.bad")), "corrupt file kept aside as .bad");
         }
     }
+
+    @Test
+    void diskQueueRollsFilesAtMaxBytesPerFileAndDeletesThemOnceRead() throws Exception {
+        try (TestNsqd nsqd = new TestNsqd(dir, o -> {
+            o.memQueueSize = 0;
+            o.maxBytesPerFile = 1024;
+        })) {
+            try (WireClient p = nsqd.connect()) {
+                for (int i = 0; i < 50; i++) pub(p, "roll", "r" + i + "-" + "x".repeat(100));
+            }
+            try (var files = Files.list(dir)) {
+                long n = files.filter(f -> f.getFileName().toString().matches("roll\\.diskqueue\\.\\d{6}\\.dat")).count();
+                assertTrue(n >= 5, "50 x ~140 bytes over 1 KiB files: " + n + " files");
+            }
+            assertEquals(50, consume(nsqd, "roll", "c", 50).size());
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try (var files = Files.list(dir)) {
+                    return files.filter(f -> f.getFileName().toString().matches("roll\\.diskqueue\\.\\d{6}\\.dat")).count() <= 1;
+                }
+            });
+        }
+    }
 }
