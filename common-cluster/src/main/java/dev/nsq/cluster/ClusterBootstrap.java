@@ -1,0 +1,87 @@
+package dev.nsq.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.MapConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts Vert.x for a daemon: clustered over Hazelcast when {@link ClusterOptions#enabled()}, plain
+ * otherwise. Hazelcast joins by an explicit TCP-IP member list (multicast off) so it works on
+ * loopback and in docker-compose alike, with join waits cut to zero (cluster formation ~13 s with
+ * Hazelcast's defaults, ~4 s so; bench/LESSONS.md).
+ */
+public final class ClusterBootstrap {
+    private static final Logger log = LoggerFactory.getLogger(ClusterBootstrap.class);
+
+    private ClusterBootstrap() {}
+
+    public static Future<Vertx> start(ClusterOptions o) {
+        if (!o.enabled()) return Future.succeededFuture(Vertx.vertx());
+        HazelcastClusterManager cm = new HazelcastClusterManager(hazelcastConfig(o));
+        String host = bindHost(o);
+        VertxOptions vo = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(host).setPort(0));
+        log.info("CLUSTER: joining {} as {}:{}", o.members, host, o.port);
+        return Vertx.builder().with(vo).withClusterManager(cm).buildClustered()
+                .onSuccess(v -> log.info("CLUSTER: joined as node {}", cm.getNodeId()));
+    }
+
+    /** The node ID of a clustered Vert.x, or null when not clustered. */
+    public static String nodeId(Vertx vertx) {
+        if (vertx instanceof io.vertx.core.internal.VertxInternal vi && vi.clusterManager() != null) {
+            return vi.clusterManager().getNodeId();
+        }
+        return null;
+    }
+
+    static String bindHost(ClusterOptions o) {
+        if (!o.host.isEmpty()) return o.host;
+        String first = o.members.get(0);
+        int i = first.lastIndexOf(':');
+        String h = i < 0 ? first : first.substring(0, i);
+        return h.equals("127.0.0.1") || h.equals("localhost") ? "127.0.0.1" : "0.0.0.0".equals(h) ? "127.0.0.1" : hostOrAuto(h);
+    }
+
+    private static String hostOrAuto(String memberHost) {
+        try {
+            // in docker-compose the members are service names: advertise our own address
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (Exception e) {
+            return memberHost;
+        }
+    }
+
+    static Config hazelcastConfig(ClusterOptions o) {
+        Config c = new Config();
+        c.setClusterName("nsq");
+        c.setProperty("hazelcast.wait.seconds.before.join", "0");
+        c.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        c.setProperty("hazelcast.logging.type", "slf4j");
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        // a crashed member is noticed within seconds, not Hazelcast's default minute
+        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
+        c.getNetworkConfig().setPort(o.port).setPortAutoIncrement(false);
+        String host = bindHost(o);
+        c.getNetworkConfig().setPublicAddress(host + ":" + o.port);
+        c.getNetworkConfig().getInterfaces().setEnabled(false);
+        JoinConfig join = c.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1);
+        for (String m : o.members) join.getTcpIpConfig().addMember(m);
+        // what vertx-hazelcast's default-cluster.xml sets up for the event bus
+        c.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+                .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+        c.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+        c.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+        return c;
+    }
+}

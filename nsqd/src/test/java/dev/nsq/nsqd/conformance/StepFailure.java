@@ -1,8 +1,0 @@
-package dev.nsq.nsqd.conformance;
-
-/** A step's expectation did not hold: the server under test is at fault. */
-final class StepFailure extends RuntimeException {
-    StepFailure(String message) {
-        super(message, null, false, false);
-    }
-}
