@@ -50,6 +50,7 @@ final class ConfigRoutes {
                             addrs.add(n.textValue());
                         }
                         o.lookupdTcpAddresses = addrs;
+                        if (nsqd.lookup() != null) nsqd.lookup().setAddresses(addrs);
                     } catch (Exception e) {
                         error(ctx, 400, "INVALID_VALUE");
                         return;

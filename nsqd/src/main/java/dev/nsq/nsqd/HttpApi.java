@@ -1,5 +1,7 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.protocol.HostPort;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nsq.protocol.Names;

@@ -1,6 +1,13 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.protocol.HostPort;
+
+import dev.nsq.cluster.ClusterBootstrap;
+import dev.nsq.nsqd.lookup.ChannelPrecreation;
+import dev.nsq.nsqd.lookup.LookupLoop;
 import dev.nsq.protocol.Names;
+import dev.nsq.protocol.lookup.LookupPeerInfo;
+import dev.nsq.protocol.lookup.TopicChannel;
 import dev.nsq.protocol.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +52,8 @@ public final class Nsqd {
     private long scanTimer = -1;
     private long syncTimer = -1;
     private volatile boolean exiting;
+    private volatile LookupLoop lookup;
+    private ChannelPrecreation precreation;
 
     public Nsqd(NsqdOptions options) {
         this(null, options);
@@ -57,9 +66,19 @@ public final class Nsqd {
         this.ownsVertx = vertx == null;
     }
 
-    /** Locks and loads the data path, then listens; completes when both listeners are up. */
+    /**
+     * Locks and loads the data path, then listens; completes when both listeners are up. Joins
+     * the clustered event bus first when cluster members are configured.
+     */
     public Future<Void> start() {
-        if (vertx == null) vertx = Vertx.vertx();
+        if (vertx != null) return startOn();
+        return ClusterBootstrap.start(options.cluster).compose(v -> {
+            vertx = v;
+            return startOn();
+        });
+    }
+
+    private Future<Void> startOn() {
         storage = new Storage(options);
         try {
             storage.lock();
@@ -86,10 +105,33 @@ public final class Nsqd {
                 .map(v -> {
                     scanTimer = vertx.setPeriodic(QUEUE_SCAN_INTERVAL_MS, id -> scanQueues());
                     syncTimer = vertx.setPeriodic(Math.max(1, options.syncTimeoutMs), id -> storage.syncAll());
+                    precreation = new ChannelPrecreation(vertx, options.httpClientConnectTimeoutMs, options.httpClientRequestTimeoutMs);
+                    lookup = new LookupLoop(vertx, this::registrations, this::peerInfo, LookupLoop.PING_INTERVAL_MS);
+                    lookup.setAddresses(options.lookupdTcpAddresses);
                     log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return (Void) null;
                 });
     }
+
+    /** What lookupds should know of us: every topic without channels, and every channel. */
+    private List<TopicChannel> registrations() {
+        List<TopicChannel> out = new ArrayList<>();
+        for (Topic t : topics.values()) {
+            List<Channel> chans = t.channelsSnapshot();
+            if (chans.isEmpty()) out.add(TopicChannel.topic(t.name));
+            for (Channel c : chans) out.add(new TopicChannel(t.name, c.name));
+        }
+        return out;
+    }
+
+    private LookupPeerInfo peerInfo() {
+        return new LookupPeerInfo(options.broadcastAddress, NsqdOptions.hostname(),
+                options.broadcastTcpPort > 0 ? options.broadcastTcpPort : tcpPort(),
+                options.broadcastHttpPort > 0 ? options.broadcastHttpPort : httpPort(), Version.NSQ_VERSION);
+    }
+
+    /** The lookup loop (null before start); PUT /config/nsqlookupd_tcp_addresses goes through it. */
+    public LookupLoop lookup() { return lookup; }
 
     /**
      * Stops as NSQ does on SIGTERM: listeners and clients close, then every memory, in-flight and
@@ -100,6 +142,8 @@ public final class Nsqd {
         if (vertx == null) return Future.succeededFuture();
         if (scanTimer >= 0) vertx.cancelTimer(scanTimer);
         if (syncTimer >= 0) vertx.cancelTimer(syncTimer);
+        if (lookup != null) lookup.close();
+        if (precreation != null) precreation.close();
         List<Future<?>> closing = new ArrayList<>();
         if (tcpServer != null) closing.add(tcpServer.close());
         if (httpApi != null) closing.add(httpApi.close());
@@ -190,9 +234,23 @@ public final class Nsqd {
             if (t != null) return t;
             t = new Topic(name, options, storage, this::newChannel);
             topics.put(name, t);
+            if (lookup != null && lookup.hasLookupds() && !t.ephemeral) t.holdUntilStarted();
+        }
+        LookupLoop l = lookup;
+        if (l != null) {
+            l.topicAdded(name);
+            if (l.hasLookupds() && !t.ephemeral) precreateChannels(t, l);
         }
         if (!t.ephemeral) persistMetadata();
         return t;
+    }
+
+    /** Creates the channels the lookupds know for a new topic, then lets the topic run. */
+    private void precreateChannels(Topic t, LookupLoop l) {
+        precreation.channels(t.name, l.lookupdHttpAddresses()).onComplete(ar -> {
+            if (ar.succeeded()) for (String c : ar.result()) t.getOrCreateChannel(c);
+            t.start();
+        });
     }
 
     private Channel newChannel(Channel.Spec spec) {
@@ -201,6 +259,7 @@ public final class Nsqd {
         DiskBackend b = eph || t == null ? null
                 : storage.openBackend(spec.topicName() + ":" + spec.channelName(), t::nextId);
         Channel c = new Channel(spec.topicName(), spec.channelName(), options, b);
+        if (lookup != null) lookup.channelAdded(spec.topicName(), spec.channelName());
         if (!eph) persistMetadata();
         return c;
     }
@@ -218,6 +277,7 @@ public final class Nsqd {
         if (t == null) return false;
         forgetBackends(t);
         closeClients(t.delete());
+        if (lookup != null) lookup.topicRemoved(name);
         if (!t.ephemeral) persistMetadata();
         return true;
     }
@@ -229,6 +289,7 @@ public final class Nsqd {
         if (gone == null) return false;
         closeClients(gone);
         if (c != null && c.backend() != null) storage.forget(c.backend());
+        if (lookup != null) lookup.channelRemoved(t.name, channelName);
         if (!Names.isEphemeral(channelName)) persistMetadata();
         if (t.ephemeral && t.channelCount() == 0) deleteTopicIfSame(t);
         return true;
@@ -241,6 +302,7 @@ public final class Nsqd {
         }
         forgetBackends(t);
         closeClients(t.delete());
+        if (lookup != null) lookup.topicRemoved(t.name);
     }
 
     private void forgetBackends(Topic t) {

@@ -1,5 +1,6 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.cluster.ClusterOptions;
 import dev.nsq.protocol.flags.FlagSet;
 
 import java.net.InetAddress;
@@ -62,6 +63,9 @@ public final class NsqdOptions {
     public long maxDeflateLevel = 6;
     public boolean snappy = true;
 
+    /** Joining the clustered event bus (Hazelcast); off unless members are given. */
+    public final ClusterOptions cluster = new ClusterOptions();
+
     public boolean showVersion;
     public boolean showHelp;
 
@@ -70,6 +74,7 @@ public final class NsqdOptions {
         NsqdOptions o = new NsqdOptions();
         FlagSet f = o.flagSet();
         f.parse(args);
+        o.cluster.applyEnvironment();
         o.validate();
         return o;
     }
@@ -121,6 +126,7 @@ public final class NsqdOptions {
         f.bool("deflate", deflate, "enable deflate feature negotiation (client compression)", v -> deflate = v);
         f.integer("max-deflate-level", maxDeflateLevel, "max deflate compression level a client can negotiate (> values == > nsqd CPU usage)", v -> maxDeflateLevel = v);
         f.bool("snappy", snappy, "enable snappy feature negotiation (client compression)", v -> snappy = v);
+        cluster.addFlags(f);
         return f;
     }
 

@@ -41,6 +41,8 @@ final class Topic {
     private boolean deleted;
     private boolean flushed;
     private boolean pumping;
+    /** False while a new topic waits for its lookupds' channels (NSQ's topic Start). */
+    private volatile boolean started = true;
     private volatile long messageCount;
     private volatile long messageBytes;
 
@@ -74,7 +76,7 @@ final class Topic {
             messageCount++;
             messageBytes += m.body.length;
         }
-        if (paused || channels.isEmpty()) return hold(batch);
+        if (paused || channels.isEmpty() || !started) return hold(batch);
         return fanOut(batch);
     }
 
@@ -112,7 +114,7 @@ final class Topic {
     /** Moves what waits here on to the channels, when there are channels and the topic runs. */
     private void resume() {
         synchronized (this) {
-            if (paused || channels.isEmpty() || deleted || flushed) return;
+            if (paused || channels.isEmpty() || deleted || flushed || !started) return;
             if (!memoryQueue.isEmpty()) {
                 List<Message> held = new ArrayList<>(memoryQueue);
                 memoryQueue.clear();
@@ -169,6 +171,14 @@ final class Topic {
     synchronized int channelCount() { return channels.size(); }
 
     synchronized List<Channel> channelsSnapshot() { return new ArrayList<>(channels.values()); }
+
+    /** Holds messages here until {@link #start()}: channels from lookupd are on their way. */
+    void holdUntilStarted() { started = false; }
+
+    void start() {
+        started = true;
+        resume();
+    }
 
     synchronized void pause() { paused = true; }
 

@@ -1,8 +1,8 @@
-package dev.nsq.nsqd;
+package dev.nsq.protocol;
 
 /** An {@code <addr>:<port>} flag value; an empty host means every interface. */
-record HostPort(String host, int port) {
-    static HostPort parse(String s, int defaultPort) {
+public record HostPort(String host, int port) {
+    public static HostPort parse(String s, int defaultPort) {
         int i = s.lastIndexOf(':');
         if (i < 0) return new HostPort(s.isEmpty() ? "0.0.0.0" : s, defaultPort);
         String host = s.substring(0, i);
