@@ -106,7 +106,7 @@ public final class Nsqd {
                     scanTimer = vertx.setPeriodic(QUEUE_SCAN_INTERVAL_MS, id -> scanQueues());
                     syncTimer = vertx.setPeriodic(Math.max(1, options.syncTimeoutMs), id -> storage.syncAll());
                     precreation = new ChannelPrecreation(vertx, options.httpClientConnectTimeoutMs, options.httpClientRequestTimeoutMs);
-                    lookup = new LookupLoop(vertx, this::registrations, this::peerInfo, LookupLoop.PING_INTERVAL_MS);
+                    lookup = new LookupLoop(vertx, this::registrations, this::peerInfo, options.lookupPingIntervalMs);
                     lookup.setAddresses(options.lookupdTcpAddresses);
                     log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return (Void) null;

@@ -63,6 +63,9 @@ public final class NsqdOptions {
     public long maxDeflateLevel = 6;
     public boolean snappy = true;
 
+    /** How often lookupds are pinged (TCP) and re-synced (cluster); NSQ's fixed 15 s, settable for tests. */
+    public long lookupPingIntervalMs = 15_000;
+
     /** Joining the clustered event bus (Hazelcast); off unless members are given. */
     public final ClusterOptions cluster = new ClusterOptions();
 

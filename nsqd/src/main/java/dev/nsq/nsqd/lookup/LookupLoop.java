@@ -23,9 +23,6 @@ import java.util.function.Supplier;
  */
 public final class LookupLoop {
     private static final Logger log = LoggerFactory.getLogger(LookupLoop.class);
-    /** NSQ pings each lookupd every 15 s; the same period drives cluster re-syncs. */
-    public static final long PING_INTERVAL_MS = 15_000;
-
     private final Vertx vertx;
     private final Context ctx;
     private final Supplier<List<TopicChannel>> registrations;

@@ -1,0 +1,91 @@
+package dev.nsq.it.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nsq.nsqd.Nsqd;
+import dev.nsq.nsqd.NsqdOptions;
+import dev.nsq.nsqlookupd.Nsqlookupd;
+import dev.nsq.nsqlookupd.NsqlookupdOptions;
+import io.vertx.core.Future;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Starting our daemons on 127.0.0.1 for cluster tests, and reading their HTTP APIs. */
+final class Daemons {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Daemons() {}
+
+    static <T> T sync(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    static Nsqd nsqd(Path data, Consumer<NsqdOptions> tweak) throws Exception {
+        NsqdOptions o = new NsqdOptions();
+        o.tcpAddress = "127.0.0.1:0";
+        o.httpAddress = "127.0.0.1:0";
+        o.dataPath = data.toString();
+        o.broadcastAddress = "127.0.0.1";
+        o.lookupPingIntervalMs = 1_000;
+        tweak.accept(o);
+        Nsqd n = new Nsqd(o);
+        sync(n.start());
+        return n;
+    }
+
+    static Nsqlookupd lookupd(Consumer<NsqlookupdOptions> tweak) throws Exception {
+        NsqlookupdOptions o = new NsqlookupdOptions();
+        o.tcpAddress = "127.0.0.1:0";
+        o.httpAddress = "127.0.0.1:0";
+        o.broadcastAddress = "127.0.0.1";
+        tweak.accept(o);
+        Nsqlookupd l = new Nsqlookupd(o);
+        sync(l.start());
+        return l;
+    }
+
+    /** Free TCP ports for Hazelcast members (the member list must name each port). */
+    static int[] freePorts(int n) throws IOException {
+        int[] out = new int[n];
+        ServerSocket[] held = new ServerSocket[n];
+        for (int i = 0; i < n; i++) {
+            held[i] = new ServerSocket(0);
+            out[i] = held[i].getLocalPort();
+        }
+        for (ServerSocket s : held) s.close();
+        return out;
+    }
+
+    static JsonNode getJson(int port, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+        return r.statusCode() == 200 ? body : JSON.nullNode();
+    }
+
+    static int post(int port, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** The tcp ports of the producers lookupd returns for a topic (empty when unknown). */
+    static List<Integer> producerTcpPorts(Nsqlookupd l, String topic) throws Exception {
+        JsonNode r = getJson(l.httpPort(), "/lookup?topic=" + topic);
+        return r.path("producers").findValues("tcp_port").stream().map(JsonNode::asInt).sorted().toList();
+    }
+
+    static List<String> channels(Nsqlookupd l, String topic) throws Exception {
+        JsonNode r = getJson(l.httpPort(), "/channels?topic=" + topic);
+        return java.util.stream.StreamSupport.stream(r.path("channels").spliterator(), false).map(JsonNode::asText).toList();
+    }
+}
