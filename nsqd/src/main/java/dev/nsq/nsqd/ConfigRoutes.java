@@ -1,5 +1,7 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.protocol.flags.LogLevel;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;
 

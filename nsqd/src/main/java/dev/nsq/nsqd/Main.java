@@ -1,5 +1,7 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.protocol.flags.LogLevel;
+
 import dev.nsq.protocol.Version;
 import dev.nsq.protocol.flags.FlagSet;
 import org.slf4j.Logger;

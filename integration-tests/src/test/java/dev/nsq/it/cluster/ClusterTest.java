@@ -54,8 +54,14 @@ class ClusterTest {
             try (Consumer c = new Consumer("clustered", "ch", "127.0.0.1:" + l2.httpPort())) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> c.bodies.containsAll(List.of("from-a", "from-b")));
             }
+            // through the lookupd that also knows the TCP-only node: connected to all three, it gets
+            // what each publishes from now on (a new channel starts empty where the topic had channels)
             try (Consumer c = new Consumer("clustered", "ch2", "127.0.0.1:" + l1.httpPort())) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> c.bodies.containsAll(List.of("from-a", "from-b", "from-c")));
+                await().atMost(Duration.ofSeconds(20)).until(() -> c.connections() == 3);
+                assertEquals(200, post(a.httpPort(), "/pub?topic=clustered", "again-a"));
+                assertEquals(200, post(b.httpPort(), "/pub?topic=clustered", "again-b"));
+                assertEquals(200, post(tcpOnly.httpPort(), "/pub?topic=clustered", "again-c"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> c.bodies.containsAll(List.of("again-a", "again-b", "again-c")));
             }
 
             // stopping a node removes it from every lookupd (it leaves the cluster)
