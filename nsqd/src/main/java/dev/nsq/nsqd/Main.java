@@ -34,6 +34,7 @@ public final class Main {
         }
         LogLevel.apply(opts.logLevel);
         Logger log = LoggerFactory.getLogger(Main.class);
+        for (String k : opts.ignoredConfigKeys) log.warn("config file: option {} is not known here, ignored", k);
         Nsqd nsqd = new Nsqd(opts);
         try {
             nsqd.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -1,7 +1,12 @@
 package dev.nsq.nsqd;
 
 import dev.nsq.cluster.ClusterOptions;
+import dev.nsq.protocol.flags.ConfigFile;
 import dev.nsq.protocol.flags.FlagSet;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -71,12 +76,27 @@ public final class NsqdOptions {
 
     public boolean showVersion;
     public boolean showHelp;
+    private String configPath = "";
+    /** Keys of the config file that name no option (NSQ ignores them too); logged at startup. */
+    public List<String> ignoredConfigKeys = List.of();
+
+    /** NSQ's config-file names that are not the flag name with underscores. */
+    private static final Map<String, String> CONFIG_ALIASES = Map.of(
+            "nsqlookupd_tcp_addresses", "lookupd-tcp-address",
+            "auth_http_addresses", "auth-http-address");
 
     /** Parses NSQ-style flags. Throws {@link FlagSet.FlagException} with Go's wording on bad input. */
     public static NsqdOptions fromArgs(String... args) {
         NsqdOptions o = new NsqdOptions();
         FlagSet f = o.flagSet();
         f.parse(args);
+        if (!o.configPath.isEmpty() && !o.showHelp && !o.showVersion) {
+            try {
+                o.ignoredConfigKeys = ConfigFile.apply(f, Path.of(o.configPath), CONFIG_ALIASES);
+            } catch (IOException e) {
+                throw new FlagSet.FlagException("failed to load config file " + o.configPath + " - " + e.getMessage());
+            }
+        }
         o.cluster.applyEnvironment();
         o.validate();
         return o;
@@ -86,7 +106,7 @@ public final class NsqdOptions {
         FlagSet f = new FlagSet("nsqd");
         f.bool("help", false, "print usage and exit", v -> showHelp = v);
         f.bool("h", false, "print usage and exit", v -> showHelp = v);
-        f.string("config", "", "path to config file", v -> { });
+        f.string("config", "", "path to config file", v -> configPath = v);
         f.bool("version", false, "print version string", v -> showVersion = v);
         f.string("log-level", "info", "set log verbosity: debug, info, warn, error, or fatal", v -> logLevel = v);
         f.string("log-prefix", "[nsqd] ", "log message prefix", v -> logPrefix = v);

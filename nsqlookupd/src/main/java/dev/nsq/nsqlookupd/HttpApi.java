@@ -87,14 +87,14 @@ final class HttpApi {
             return;
         }
         List<String> channels = RegistrationDB.subKeys(db.findRegistrations(Registration.CHANNEL, topic, Registration.ANY));
-        List<LookupdProducer> producers = new ArrayList<>();
+        Map<String, LookupdProducer> producers = new LinkedHashMap<>();
         for (Producer p : Producer.active(db.findProducers(Registration.TOPIC, topic, ""),
                 lookupd.options().inactiveProducerTimeoutMs, lookupd.options().tombstoneLifetimeMs)) {
-            producers.add(p.peer.toJson());
+            producers.putIfAbsent(p.peer.addressKey(), p.peer.toJson());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("channels", channels);
-        out.put("producers", producers);
+        out.put("producers", new ArrayList<>(producers.values()));
         json(ctx, out);
     }
 
@@ -107,27 +107,35 @@ final class HttpApi {
         json(ctx, Map.of("channels", RegistrationDB.subKeys(db.findRegistrations(Registration.CHANNEL, topic, Registration.ANY))));
     }
 
-    /** Every active identified peer, its topics and, per topic, whether it is tombstoned there. */
+    /**
+     * Every active identified peer, its topics and, per topic, whether it is tombstoned there. A node
+     * registered over both TCP V1 and the event bus is one node here (as in {@code /lookup}).
+     */
     private void nodes(RoutingContext ctx) {
         long lifetime = lookupd.options().tombstoneLifetimeMs;
-        List<LookupdNode> nodes = new ArrayList<>();
+        Map<String, PeerInfo> first = new LinkedHashMap<>();
+        Map<String, Map<String, Boolean>> topicsByNode = new LinkedHashMap<>();
         for (Producer client : Producer.active(db.findProducers(Registration.CLIENT, "", ""),
                 lookupd.options().inactiveProducerTimeoutMs, 0)) {
             PeerInfo peer = client.peer;
-            List<String> topics = new ArrayList<>();
-            for (Registration r : db.lookupRegistrations(peer.id)) if (r.category().equals(Registration.TOPIC)) topics.add(r.key());
-            List<Boolean> tombstones = new ArrayList<>(topics.size());
-            for (String t : topics) {
+            first.putIfAbsent(peer.addressKey(), peer);
+            Map<String, Boolean> topics = topicsByNode.computeIfAbsent(peer.addressKey(), k -> new LinkedHashMap<>());
+            for (Registration r : db.lookupRegistrations(peer.id)) {
+                if (!r.category().equals(Registration.TOPIC)) continue;
                 boolean tomb = false;
-                for (Producer tp : db.findProducers(Registration.TOPIC, t, "")) {
+                for (Producer tp : db.findProducers(Registration.TOPIC, r.key(), "")) {
                     if (tp.peer == peer) tomb = tp.isTombstoned(lifetime);
                 }
-                tombstones.add(tomb);
+                topics.merge(r.key(), tomb, Boolean::logicalOr);
             }
+        }
+        List<LookupdNode> nodes = new ArrayList<>();
+        first.forEach((key, peer) -> {
+            Map<String, Boolean> topics = topicsByNode.get(key);
             LookupdProducer p = peer.toJson();
             nodes.add(new LookupdNode(p.remoteAddress(), p.hostname(), p.broadcastAddress(), p.tcpPort(), p.httpPort(),
-                    p.version(), tombstones, topics));
-        }
+                    p.version(), new ArrayList<>(topics.values()), new ArrayList<>(topics.keySet())));
+        });
         json(ctx, Map.of("producers", nodes));
     }
 

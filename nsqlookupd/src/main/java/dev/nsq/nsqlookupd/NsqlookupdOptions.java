@@ -8,6 +8,7 @@ import dev.nsq.protocol.flags.LogLevel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +34,8 @@ public final class NsqlookupdOptions {
     public boolean showVersion;
     public boolean showHelp;
     private String configPath = "";
+    /** Keys of the config file that name no option (NSQ ignores them too); logged at startup. */
+    public List<String> ignoredConfigKeys = List.of();
 
     /** Parses NSQ-style flags, then the config file. Throws {@link FlagSet.FlagException} with Go's wording. */
     public static NsqlookupdOptions fromArgs(String... args) {
@@ -41,7 +44,7 @@ public final class NsqlookupdOptions {
         f.parse(args);
         if (!o.configPath.isEmpty() && !o.showHelp && !o.showVersion) {
             try {
-                ConfigFile.apply(f, Path.of(o.configPath), Map.of());
+                o.ignoredConfigKeys = ConfigFile.apply(f, Path.of(o.configPath), Map.of());
             } catch (IOException e) {
                 throw new FlagSet.FlagException("failed to load config file " + o.configPath + " - " + e.getMessage());
             }

@@ -32,6 +32,9 @@ final class PeerInfo {
 
     long lastUpdateNs() { return lastUpdateNs; }
 
+    /** Which nsqd this is, whichever path it registered by: the address consumers connect to. */
+    String addressKey() { return broadcastAddress + ":" + tcpPort + ":" + httpPort; }
+
     boolean sameAddresses(PeerInfo o) {
         return o.hostname.equals(hostname) && o.broadcastAddress.equals(broadcastAddress)
                 && o.tcpPort == tcpPort && o.httpPort == httpPort && o.version.equals(version);
