@@ -1,6 +1,7 @@
 package dev.nsq.nsqd;
 
 import dev.nsq.cluster.ClusterOptions;
+import dev.nsq.daemon.DaemonMain;
 import dev.nsq.protocol.flags.ConfigFile;
 import dev.nsq.protocol.flags.FlagSet;
 
@@ -20,7 +21,7 @@ import java.util.zip.CRC32;
  * (the {@code Ms} suffix); sizes are bytes. One instance is built by {@link #fromArgs} (or by a
  * test) and then only read.
  */
-public final class NsqdOptions {
+public final class NsqdOptions implements DaemonMain.Options {
     // basic
     public String logLevel = "info";
     public String logPrefix = "[nsqd] ";
@@ -102,6 +103,15 @@ public final class NsqdOptions {
         return o;
     }
 
+    @Override public boolean showHelp() { return showHelp; }
+
+    @Override public boolean showVersion() { return showVersion; }
+
+    @Override public String logLevel() { return logLevel; }
+
+    @Override public List<String> ignoredConfigKeys() { return ignoredConfigKeys; }
+
+    @Override
     public FlagSet flagSet() {
         FlagSet f = new FlagSet("nsqd");
         f.bool("help", false, "print usage and exit", v -> showHelp = v);

@@ -1,6 +1,6 @@
 package dev.nsq.nsqlookupd;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nsq.daemon.HttpEnvelope;
 import dev.nsq.protocol.HostPort;
 import dev.nsq.protocol.Names;
 import dev.nsq.protocol.Version;
@@ -8,11 +8,14 @@ import dev.nsq.protocol.json.LookupdDebugEntry;
 import dev.nsq.protocol.json.LookupdNode;
 import dev.nsq.protocol.json.LookupdProducer;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import static dev.nsq.daemon.HttpEnvelope.empty;
+import static dev.nsq.daemon.HttpEnvelope.error;
+import static dev.nsq.daemon.HttpEnvelope.json;
+import static dev.nsq.daemon.HttpEnvelope.param;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +32,6 @@ import java.util.Map;
  */
 final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String NSQ_CONTENT_TYPE = "X-NSQ-Content-Type";
-    private static final String NSQ_CONTENT_TYPE_V1 = "nsq; version=1.0";
 
     private final Nsqlookupd lookupd;
     private final RegistrationDB db;
@@ -57,12 +57,7 @@ final class HttpApi {
         r.post("/topic/tombstone").handler(this::tombstoneTopicProducer);
         r.post("/channel/create").handler(this::createChannel);
         r.post("/channel/delete").handler(this::deleteChannel);
-        r.errorHandler(404, ctx -> error(ctx, 404, "NOT_FOUND"));
-        r.errorHandler(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED"));
-        r.errorHandler(500, ctx -> {
-            log.error("HTTP: internal error on {}", ctx.request().path(), ctx.failure());
-            error(ctx, 500, "INTERNAL_ERROR");
-        });
+        HttpEnvelope.errorHandlers(r, log);
         HostPort hp = HostPort.parse(lookupd.options().httpAddress, 4161);
         server = lookupd.vertx().createHttpServer();
         return server.requestHandler(r).listen(hp.port(), hp.host())
@@ -206,7 +201,7 @@ final class HttpApi {
     }
 
     private void createChannel(RoutingContext ctx) {
-        String[] tc = topicChannel(ctx);
+        String[] tc = HttpEnvelope.topicChannelArgs(ctx);
         if (tc == null) return;
         log.info("DB: adding channel({}) in topic({})", tc[1], tc[0]);
         db.addRegistration(Registration.channel(tc[0], tc[1]));
@@ -215,7 +210,7 @@ final class HttpApi {
     }
 
     private void deleteChannel(RoutingContext ctx) {
-        String[] tc = topicChannel(ctx);
+        String[] tc = HttpEnvelope.topicChannelArgs(ctx);
         if (tc == null) return;
         List<Registration> found = db.findRegistrations(Registration.CHANNEL, tc[0], tc[1]);
         if (found.isEmpty()) {
@@ -225,57 +220,5 @@ final class HttpApi {
         log.info("DB: removing channel({}) from topic({})", tc[1], tc[0]);
         for (Registration r : found) db.removeRegistration(r);
         empty(ctx);
-    }
-
-    /** NSQ's GetTopicChannelArgs: both present and valid, else a 400 already sent and null. */
-    private static String[] topicChannel(RoutingContext ctx) {
-        String topic = param(ctx, "topic");
-        if (topic == null) {
-            error(ctx, 400, "MISSING_ARG_TOPIC");
-            return null;
-        }
-        if (!Names.isValid(topic)) {
-            error(ctx, 400, "INVALID_ARG_TOPIC");
-            return null;
-        }
-        String channel = param(ctx, "channel");
-        if (channel == null) {
-            error(ctx, 400, "MISSING_ARG_CHANNEL");
-            return null;
-        }
-        if (!Names.isValid(channel)) {
-            error(ctx, 400, "INVALID_ARG_CHANNEL");
-            return null;
-        }
-        return new String[] {topic, channel};
-    }
-
-    // ---- the envelope --------------------------------------------------------------------------
-
-    private static HttpServerResponse v1(RoutingContext ctx) {
-        return ctx.response().putHeader(NSQ_CONTENT_TYPE, NSQ_CONTENT_TYPE_V1);
-    }
-
-    /** 200 with an empty body, NSQ's answer for a nil result. */
-    private static void empty(RoutingContext ctx) { v1(ctx).end(); }
-
-    private static void json(RoutingContext ctx, Object value) {
-        try {
-            v1(ctx).putHeader("Content-Type", "application/json; charset=utf-8").end(Buffer.buffer(JSON.writeValueAsBytes(value)));
-        } catch (Exception e) {
-            ctx.fail(e);
-        }
-    }
-
-    private static void error(RoutingContext ctx, int status, String message) {
-        if (ctx.response().ended()) return;
-        v1(ctx).setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
-                .end("{\"message\":\"" + message + "\"}");
-    }
-
-    /** Query parameter from the URL only, as NSQ reads it; null when absent (present but empty is ""). */
-    private static String param(RoutingContext ctx, String name) {
-        List<String> all = ctx.queryParam(name);
-        return all.isEmpty() ? null : all.get(0);
     }
 }

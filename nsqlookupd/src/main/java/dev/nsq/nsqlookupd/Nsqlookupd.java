@@ -1,6 +1,7 @@
 package dev.nsq.nsqlookupd;
 
 import dev.nsq.cluster.ClusterBootstrap;
+import dev.nsq.daemon.DaemonMain;
 import dev.nsq.protocol.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * listeners are bound (so {@link #tcpPort()} and {@link #httpPort()} are the real ports) and, when
  * clustered, once the nsqds have been asked for their state.
  */
-public final class Nsqlookupd {
+public final class Nsqlookupd implements DaemonMain.Daemon {
     private static final Logger log = LoggerFactory.getLogger(Nsqlookupd.class);
 
     private final NsqlookupdOptions options;
@@ -35,6 +36,7 @@ public final class Nsqlookupd {
         this.ownsVertx = vertx == null;
     }
 
+    @Override
     public Future<Void> start() {
         Future<Vertx> v = vertx != null ? Future.succeededFuture(vertx) : ClusterBootstrap.start(options.cluster);
         return v.compose(vx -> {
@@ -57,6 +59,7 @@ public final class Nsqlookupd {
 
     public int httpPort() { return http == null ? -1 : http.port(); }
 
+    @Override
     public Future<Void> stop() {
         if (vertx == null) return Future.succeededFuture();
         Future<Void> done = Future.succeededFuture();

@@ -1,6 +1,7 @@
 package dev.nsq.nsqlookupd;
 
 import dev.nsq.cluster.ClusterOptions;
+import dev.nsq.daemon.DaemonMain;
 import dev.nsq.protocol.flags.ConfigFile;
 import dev.nsq.protocol.flags.FlagSet;
 import dev.nsq.protocol.flags.LogLevel;
@@ -16,7 +17,7 @@ import java.util.Map;
  * milliseconds, the {@code Ms} suffix), plus the cluster flags. Built once by {@link #fromArgs}
  * (flag > {@code --config} file > default) or by a test, then only read.
  */
-public final class NsqlookupdOptions {
+public final class NsqlookupdOptions implements DaemonMain.Options {
     public static final long DEFAULT_INACTIVE_PRODUCER_TIMEOUT_MS = 300_000;
     public static final long DEFAULT_TOMBSTONE_LIFETIME_MS = 45_000;
 
@@ -54,6 +55,15 @@ public final class NsqlookupdOptions {
         return o;
     }
 
+    @Override public boolean showHelp() { return showHelp; }
+
+    @Override public boolean showVersion() { return showVersion; }
+
+    @Override public String logLevel() { return logLevel; }
+
+    @Override public List<String> ignoredConfigKeys() { return ignoredConfigKeys; }
+
+    @Override
     public FlagSet flagSet() {
         FlagSet f = new FlagSet("nsqlookupd");
         f.bool("help", false, "print usage and exit", v -> showHelp = v);
