@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One nsqd's connection speaking the lookup protocol V1 (NSQ's lookup_protocol_v1.go): magic
@@ -130,7 +130,7 @@ final class LookupProtocolV1 {
         lookupd.db().identify(peer);
         state = State.LINE;
         parser.delimitedMode("\n");
-        Map<String, Object> reply = new LinkedHashMap<>();
+        Map<String, Object> reply = new TreeMap<>(); // Go marshals a map with its keys sorted
         reply.put("tcp_port", lookupd.tcpPort());
         reply.put("http_port", lookupd.httpPort());
         reply.put("version", Version.NSQ_VERSION);
