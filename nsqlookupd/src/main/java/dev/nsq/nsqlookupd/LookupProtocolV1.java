@@ -1,6 +1,8 @@
 package dev.nsq.nsqlookupd;
 
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nsq.protocol.ErrorCodes;
 import dev.nsq.protocol.Names;
 import dev.nsq.protocol.NsqError;
@@ -27,7 +29,8 @@ import java.util.TreeMap;
  */
 final class LookupProtocolV1 {
     private static final Logger log = LoggerFactory.getLogger(LookupProtocolV1.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Types as strict as Go's encoding/json: a port given as "4150" or a version as 1 does not decode. */
+    private static final ObjectMapper JSON = JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build();
     /** NSQ reads lines without a limit; a line this long is nobody's command. */
     static final int MAX_LINE = 64 * 1024;
     /** NSQ allocates whatever size IDENTIFY announces; we refuse more than this. */
