@@ -47,16 +47,16 @@ final class HttpApi {
         r.get("/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK"));
         r.get("/info").handler(ctx -> json(ctx, Map.of("version", Version.NSQ_VERSION)));
         r.get("/debug").handler(this::debug);
-        r.get("/lookup").handler(this::lookup);
+        r.get("/lookup").handler(HttpApi::parsableQuery).handler(this::lookup);
         r.get("/topics").handler(ctx -> json(ctx, Map.of("topics",
                 RegistrationDB.keys(db.findRegistrations(Registration.TOPIC, Registration.ANY, "")))));
-        r.get("/channels").handler(this::channels);
+        r.get("/channels").handler(HttpApi::parsableQuery).handler(this::channels);
         r.get("/nodes").handler(this::nodes);
-        r.post("/topic/create").handler(this::createTopic);
-        r.post("/topic/delete").handler(this::deleteTopic);
-        r.post("/topic/tombstone").handler(this::tombstoneTopicProducer);
-        r.post("/channel/create").handler(this::createChannel);
-        r.post("/channel/delete").handler(this::deleteChannel);
+        r.post("/topic/create").handler(HttpApi::parsableQuery).handler(this::createTopic);
+        r.post("/topic/delete").handler(HttpApi::parsableQuery).handler(this::deleteTopic);
+        r.post("/topic/tombstone").handler(HttpApi::parsableQuery).handler(this::tombstoneTopicProducer);
+        r.post("/channel/create").handler(HttpApi::parsableQuery).handler(this::createChannel);
+        r.post("/channel/delete").handler(HttpApi::parsableQuery).handler(this::deleteChannel);
         r.errorHandler(404, ctx -> error(ctx, 404, "NOT_FOUND"));
         r.errorHandler(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED"));
         r.errorHandler(500, ctx -> {
@@ -263,6 +263,31 @@ final class HttpApi {
         if (ctx.response().ended()) return;
         v1(ctx).setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
                 .end("{\"message\":\"" + message + "\"}");
+    }
+
+    /**
+     * NSQ's NewReqParams: the routes that take parameters answer 400 {@code INVALID_REQUEST} when Go's
+     * url.ParseQuery fails, that is on a {@code '%'} not followed by two hex digits or on any
+     * {@code ';'} (no longer a separator since Go 1.17). Netty would split on ';' and Vert.x would fail
+     * on a bad escape with its own 400.
+     */
+    private static void parsableQuery(RoutingContext ctx) {
+        String q = ctx.request().query();
+        if (q != null && !isGoParsableQuery(q)) {
+            error(ctx, 400, "INVALID_REQUEST");
+            return;
+        }
+        ctx.next();
+    }
+
+    static boolean isGoParsableQuery(String q) {
+        if (q.indexOf(';') >= 0) return false;
+        for (int i = q.indexOf('%'); i >= 0; i = q.indexOf('%', i + 1)) {
+            if (i + 2 >= q.length() || Character.digit(q.charAt(i + 1), 16) < 0 || Character.digit(q.charAt(i + 2), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Query parameter from the URL only, as NSQ reads it; null when absent (present but empty is ""). */
