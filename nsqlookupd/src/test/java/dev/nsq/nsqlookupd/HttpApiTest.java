@@ -92,6 +92,29 @@ class HttpApiTest {
     }
 
     @Test
+    void headPingIsMethodNotAllowed() throws Exception {
+        HttpResponse<String> r = lookupd.send("HEAD", "/ping");
+        assertEquals(405, r.statusCode());
+        assertEquals(V1, r.headers().firstValue("X-NSQ-Content-Type").orElse(null));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/lookup?topic=%zz", "/channels?topic=x%4", "/lookup?a=%zz&topic=x", "/channels?topic=a;b", "/lookup?topic=a&b;c"})
+    void unparsableQueryIsAnInvalidRequest(String target) throws Exception {
+        // NSQ's NewReqParams fails on url.ParseQuery's error (bad escape; ';' since Go 1.17)
+        String[] r = lookupd.raw("GET", target);
+        assertEquals("400", r[0]);
+        assertEquals("{\"message\":\"INVALID_REQUEST\"}", r[1]);
+        assertEquals("400", lookupd.raw("POST", target.replace("/lookup?", "/topic/create?").replace("/channels?", "/channel/delete?"))[0]);
+    }
+
+    @Test
+    void escapedQueryValuesAreDecoded() throws Exception {
+        assertEquals(200, lookupd.post("/channel/create?topic=" + topic + "&channel=e%23ephemeral").statusCode());
+        assertEquals("{\"channels\":[\"e#ephemeral\"]}", lookupd.get("/channels?topic=" + topic.replace("-", "%2D")).body());
+    }
+
+    @Test
     void lookupErrors() throws Exception {
         assertError(lookupd.get("/lookup"), 400, "MISSING_ARG_TOPIC");
         assertError(lookupd.get("/lookup?topic=" + topic), 404, "TOPIC_NOT_FOUND");

@@ -80,6 +80,20 @@ public final class TestLookupd implements AutoCloseable {
         return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A request written by hand, for targets {@link java.net.URI} refuses (bad escapes); returns the
+     * status line's code and the body.
+     */
+    public String[] raw(String method, String target) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", httpPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String[] {all.substring(9, 12), all.substring(all.indexOf("\r\n\r\n") + 4)};
+        }
+    }
+
     /** GET that must answer 200; its JSON. */
     public JsonNode getJson(String pathAndQuery) throws Exception {
         HttpResponse<String> r = get(pathAndQuery);
