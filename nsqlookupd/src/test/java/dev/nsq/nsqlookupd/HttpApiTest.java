@@ -186,6 +186,7 @@ class HttpApiTest {
         assertEquals(4151, e.path("http_port").asInt());
         assertEquals("1.3.0", e.path("version").asText());
         assertFalse(e.path("tombstoned").asBoolean());
+        assertEquals(-6795364578871345152L, e.path("tombstoned_at").asLong(), "Go's zero time.Time in UnixNano");
         long lastUpdate = e.path("last_update").asLong();
         assertTrue(Math.abs(before - lastUpdate) < 60_000_000_000L, "last_update is wall-clock ns: " + lastUpdate);
 
