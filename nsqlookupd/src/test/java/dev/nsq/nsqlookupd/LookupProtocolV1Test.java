@@ -165,6 +165,21 @@ class LookupProtocolV1Test {
     }
 
     @Test
+    void linesAreTrimmedOfSurroundingWhitespace() throws Exception {
+        LookupWire c = lookupd.producer(unique("n"), 4150, 4151);
+        assertEquals("OK", c.call("  PING\t"));
+        assertEquals("OK", c.call("REGISTER " + topic + " ch\r"));
+        assertEquals(List.of("ch"), texts(lookupd.getJson("/channels?topic=" + topic).path("channels")));
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsFatal() throws Exception {
+        // NSQ reads lines without a limit; ours (64 KiB) ends the connection with an error instead
+        LookupWire c = lookupd.connect().send("REGISTER " + "x".repeat(LookupProtocolV1.MAX_LINE + 1));
+        assertEquals("E_INVALID line too long", c.readFatal());
+    }
+
+    @Test
     void negativeIdentifyBodySizeIsFatal() throws Exception {
         byte[] head = "IDENTIFY\n".getBytes(StandardCharsets.US_ASCII);
         LookupWire c = lookupd.connect().send(head).send(ByteBuffer.allocate(4).putInt(-1).array());
