@@ -12,10 +12,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import static dev.nsq.daemon.HttpEnvelope.empty;
-import static dev.nsq.daemon.HttpEnvelope.error;
-import static dev.nsq.daemon.HttpEnvelope.json;
-import static dev.nsq.daemon.HttpEnvelope.param;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +19,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static dev.nsq.daemon.HttpEnvelope.empty;
+import static dev.nsq.daemon.HttpEnvelope.error;
+import static dev.nsq.daemon.HttpEnvelope.json;
+import static dev.nsq.daemon.HttpEnvelope.param;
 
 /**
  * nsqlookupd's HTTP API (NSQ's nsqlookupd/http.go): routes, methods, JSON shapes, status codes and
@@ -47,16 +48,16 @@ final class HttpApi {
         r.get("/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK"));
         r.get("/info").handler(ctx -> json(ctx, Map.of("version", Version.NSQ_VERSION)));
         r.get("/debug").handler(this::debug);
-        r.get("/lookup").handler(this::lookup);
+        r.get("/lookup").handler(HttpEnvelope::parsableQuery).handler(this::lookup);
         r.get("/topics").handler(ctx -> json(ctx, Map.of("topics",
                 RegistrationDB.keys(db.findRegistrations(Registration.TOPIC, Registration.ANY, "")))));
-        r.get("/channels").handler(this::channels);
+        r.get("/channels").handler(HttpEnvelope::parsableQuery).handler(this::channels);
         r.get("/nodes").handler(this::nodes);
-        r.post("/topic/create").handler(this::createTopic);
-        r.post("/topic/delete").handler(this::deleteTopic);
-        r.post("/topic/tombstone").handler(this::tombstoneTopicProducer);
-        r.post("/channel/create").handler(this::createChannel);
-        r.post("/channel/delete").handler(this::deleteChannel);
+        r.post("/topic/create").handler(HttpEnvelope::parsableQuery).handler(this::createTopic);
+        r.post("/topic/delete").handler(HttpEnvelope::parsableQuery).handler(this::deleteTopic);
+        r.post("/topic/tombstone").handler(HttpEnvelope::parsableQuery).handler(this::tombstoneTopicProducer);
+        r.post("/channel/create").handler(HttpEnvelope::parsableQuery).handler(this::createChannel);
+        r.post("/channel/delete").handler(HttpEnvelope::parsableQuery).handler(this::deleteChannel);
         HttpEnvelope.errorHandlers(r, log);
         HostPort hp = HostPort.parse(lookupd.options().httpAddress, 4161);
         server = lookupd.vertx().createHttpServer();

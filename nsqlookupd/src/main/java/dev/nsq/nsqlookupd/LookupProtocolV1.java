@@ -1,6 +1,8 @@
 package dev.nsq.nsqlookupd;
 
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nsq.protocol.ErrorCodes;
 import dev.nsq.protocol.Names;
 import dev.nsq.protocol.NsqError;
@@ -13,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One nsqd's connection speaking the lookup protocol V1 (NSQ's lookup_protocol_v1.go): magic
@@ -27,7 +29,8 @@ import java.util.Map;
  */
 final class LookupProtocolV1 {
     private static final Logger log = LoggerFactory.getLogger(LookupProtocolV1.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Types as strict as Go's encoding/json: a port given as "4150" or a version as 1 does not decode. */
+    private static final ObjectMapper JSON = JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build();
     /** NSQ reads lines without a limit; a line this long is nobody's command. */
     static final int MAX_LINE = 64 * 1024;
     /** NSQ allocates whatever size IDENTIFY announces; we refuse more than this. */
@@ -130,7 +133,7 @@ final class LookupProtocolV1 {
         lookupd.db().identify(peer);
         state = State.LINE;
         parser.delimitedMode("\n");
-        Map<String, Object> reply = new LinkedHashMap<>();
+        Map<String, Object> reply = new TreeMap<>(); // Go marshals a map with its keys sorted
         reply.put("tcp_port", lookupd.tcpPort());
         reply.put("http_port", lookupd.httpPort());
         reply.put("version", Version.NSQ_VERSION);

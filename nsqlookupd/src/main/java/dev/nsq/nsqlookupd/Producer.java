@@ -11,7 +11,13 @@ import java.util.List;
 final class Producer {
     final PeerInfo peer;
     private volatile boolean tombstoned;
-    private volatile long tombstonedAtNs;
+    /**
+     * What NSQ's /debug shows as {@code tombstoned_at} before any tombstone: Go's zero
+     * {@code time.Time{}.UnixNano()}, year 1 in ns, which overflows int64 and wraps to this.
+     */
+    static final long GO_ZERO_TIME_UNIX_NANO = -6795364578871345152L;
+
+    private volatile long tombstonedAtNs = GO_ZERO_TIME_UNIX_NANO;
 
     Producer(PeerInfo peer) { this.peer = peer; }
 

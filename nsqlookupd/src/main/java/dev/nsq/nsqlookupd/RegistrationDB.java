@@ -51,13 +51,21 @@ final class RegistrationDB {
         }
     }
 
-    /** Removes the peer from the key; returns how many producers are left, or -1 if it was not there. */
-    int removeProducer(Registration k, String id) {
+    /** What {@link #removeProducer} did: whether the peer was there, and how many producers the key has left. */
+    record Removal(boolean removed, int left) {}
+
+    /**
+     * Removes the peer from the key. As NSQ's RemoveProducer, {@code left} counts the key's producers
+     * whether or not the peer was one of them (0 for a missing key), so an empty ephemeral key goes
+     * on any UNREGISTER of it.
+     */
+    Removal removeProducer(Registration k, String id) {
         lock.writeLock().lock();
         try {
             Map<String, Producer> ps = registrations.get(k);
-            if (ps == null || ps.remove(id) == null) return -1;
-            return ps.size();
+            if (ps == null) return new Removal(false, 0);
+            boolean removed = ps.remove(id) != null;
+            return new Removal(removed, ps.size());
         } finally {
             lock.writeLock().unlock();
         }
@@ -167,26 +175,26 @@ final class RegistrationDB {
     void unregister(PeerInfo peer, String topic, String channel) {
         if (channel != null && !channel.isEmpty()) {
             Registration k = Registration.channel(topic, channel);
-            int left = removeProducer(k, peer.id);
-            if (left >= 0) log.info("DB: client({}) UNREGISTER category:channel key:{} subkey:{}", peer, topic, channel);
-            if (left == 0 && Names.isEphemeral(channel)) removeRegistration(k);
+            Removal r = removeProducer(k, peer.id);
+            if (r.removed()) log.info("DB: client({}) UNREGISTER category:channel key:{} subkey:{}", peer, topic, channel);
+            if (r.left() == 0 && Names.isEphemeral(channel)) removeRegistration(k);
             return;
         }
         for (Registration r : findRegistrations(Registration.CHANNEL, topic, Registration.ANY)) {
-            if (removeProducer(r, peer.id) >= 0) {
+            if (removeProducer(r, peer.id).removed()) {
                 log.warn("DB: client({}) unexpected UNREGISTER category:channel key:{} subkey:{}", peer, topic, r.subKey());
             }
         }
         Registration k = Registration.topic(topic);
-        int left = removeProducer(k, peer.id);
-        if (left >= 0) log.info("DB: client({}) UNREGISTER category:topic key:{} subkey:", peer, topic);
-        if (left == 0 && Names.isEphemeral(topic)) removeRegistration(k);
+        Removal r = removeProducer(k, peer.id);
+        if (r.removed()) log.info("DB: client({}) UNREGISTER category:topic key:{} subkey:", peer, topic);
+        if (r.left() == 0 && Names.isEphemeral(topic)) removeRegistration(k);
     }
 
     /** The peer is gone (connection closed, node left the cluster): out of every registration. */
     void removePeer(String id) {
         for (Registration r : lookupRegistrations(id)) {
-            if (removeProducer(r, id) >= 0) {
+            if (removeProducer(r, id).removed()) {
                 log.info("DB: client({}) UNREGISTER category:{} key:{} subkey:{}", id, r.category(), r.key(), r.subKey());
             }
         }
