@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -27,21 +26,7 @@ public final class DaemonMain {
         Future<Void> stop();
     }
 
-    /** What the main reads of a daemon's options. */
-    public interface Options {
-        boolean showHelp();
-
-        boolean showVersion();
-
-        String logLevel();
-
-        /** Keys of the config file that name no option (NSQ skips them too). */
-        List<String> ignoredConfigKeys();
-
-        FlagSet flagSet();
-    }
-
-    public static <O extends Options> void run(String name, String[] args, Function<String[], O> parse,
+    public static <O extends DaemonOptions> void run(String name, String[] args, Function<String[], O> parse,
                                                FlagSet usage, Function<O, Daemon> create) throws InterruptedException {
         O opts;
         try {
@@ -52,17 +37,17 @@ public final class DaemonMain {
             System.exit(2);
             return;
         }
-        if (opts.showHelp()) {
+        if (opts.showHelp) {
             System.out.print(opts.flagSet().usage());
             return;
         }
-        if (opts.showVersion()) {
+        if (opts.showVersion) {
             System.out.println(name + " v" + Version.NSQ_VERSION + " (built w/java" + Runtime.version().feature() + ")");
             return;
         }
-        LogLevel.apply(opts.logLevel());
+        LogLevel.apply(opts.logLevel);
         Logger log = LoggerFactory.getLogger(DaemonMain.class);
-        for (String k : opts.ignoredConfigKeys()) log.warn("config file: option {} is not known here, ignored", k);
+        for (String k : opts.ignoredConfigKeys) log.warn("config file: option {} is not known here, ignored", k);
         Daemon daemon = create.apply(opts);
         try {
             daemon.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -1,15 +1,11 @@
 package dev.nsq.nsqlookupd;
 
 import dev.nsq.cluster.ClusterOptions;
-import dev.nsq.daemon.DaemonMain;
-import dev.nsq.protocol.flags.ConfigFile;
+import dev.nsq.daemon.DaemonOptions;
 import dev.nsq.protocol.flags.FlagSet;
 import dev.nsq.protocol.flags.LogLevel;
 
-import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,12 +13,10 @@ import java.util.Map;
  * milliseconds, the {@code Ms} suffix), plus the cluster flags. Built once by {@link #fromArgs}
  * (flag > {@code --config} file > default) or by a test, then only read.
  */
-public final class NsqlookupdOptions implements DaemonMain.Options {
+public final class NsqlookupdOptions extends DaemonOptions {
     public static final long DEFAULT_INACTIVE_PRODUCER_TIMEOUT_MS = 300_000;
     public static final long DEFAULT_TOMBSTONE_LIFETIME_MS = 45_000;
 
-    public String logLevel = "info";
-    public String logPrefix = "[nsqlookupd] ";
     public String tcpAddress = "0.0.0.0:4160";
     public String httpAddress = "0.0.0.0:4161";
     public String broadcastAddress = hostname();
@@ -32,47 +26,21 @@ public final class NsqlookupdOptions implements DaemonMain.Options {
     /** Joining the clustered event bus (Hazelcast); off unless members are given. */
     public final ClusterOptions cluster = new ClusterOptions();
 
-    public boolean showVersion;
-    public boolean showHelp;
-    private String configPath = "";
-    /** Keys of the config file that name no option (NSQ ignores them too); logged at startup. */
-    public List<String> ignoredConfigKeys = List.of();
-
     /** Parses NSQ-style flags, then the config file. Throws {@link FlagSet.FlagException} with Go's wording. */
     public static NsqlookupdOptions fromArgs(String... args) {
         NsqlookupdOptions o = new NsqlookupdOptions();
-        FlagSet f = o.flagSet();
-        f.parse(args);
-        if (!o.configPath.isEmpty() && !o.showHelp && !o.showVersion) {
-            try {
-                o.ignoredConfigKeys = ConfigFile.apply(f, Path.of(o.configPath), Map.of());
-            } catch (IOException e) {
-                throw new FlagSet.FlagException("failed to load config file " + o.configPath + " - " + e.getMessage());
-            }
-        }
+        o.parse(args, Map.of());
         o.cluster.applyEnvironment();
         o.validate();
         return o;
     }
 
-    @Override public boolean showHelp() { return showHelp; }
-
-    @Override public boolean showVersion() { return showVersion; }
-
-    @Override public String logLevel() { return logLevel; }
-
-    @Override public List<String> ignoredConfigKeys() { return ignoredConfigKeys; }
+    public NsqlookupdOptions() { super("[nsqlookupd] "); }
 
     @Override
     public FlagSet flagSet() {
         FlagSet f = new FlagSet("nsqlookupd");
-        f.bool("help", false, "print usage and exit", v -> showHelp = v);
-        f.bool("h", false, "print usage and exit", v -> showHelp = v);
-        f.string("config", "", "path to config file", v -> configPath = v);
-        f.bool("version", false, "print version string", v -> showVersion = v);
-        f.string("log-level", "info", "set log verbosity: debug, info, warn, error, or fatal", v -> logLevel = v);
-        f.string("log-prefix", logPrefix, "log message prefix", v -> logPrefix = v);
-        f.bool("verbose", false, "[deprecated] has no effect, use --log-level", v -> { });
+        basicFlags(f);
         f.string("tcp-address", tcpAddress, "<addr>:<port> to listen on for TCP clients", v -> tcpAddress = v);
         f.string("http-address", httpAddress, "<addr>:<port> to listen on for HTTP clients", v -> httpAddress = v);
         f.string("broadcast-address", broadcastAddress, "address of this lookupd node, (default to the OS hostname)", v -> broadcastAddress = v);
