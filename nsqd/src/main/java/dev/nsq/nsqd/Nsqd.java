@@ -52,6 +52,7 @@ public final class Nsqd implements DaemonMain.Daemon {
     private HttpApi httpApi;
     private long scanTimer = -1;
     private long syncTimer = -1;
+    private StatsdLoop statsd;
     private volatile boolean exiting;
     private volatile LookupLoop lookup;
     private ChannelPrecreation precreation;
@@ -110,6 +111,7 @@ public final class Nsqd implements DaemonMain.Daemon {
                     precreation = new ChannelPrecreation(vertx, options.httpClientConnectTimeoutMs, options.httpClientRequestTimeoutMs);
                     lookup = new LookupLoop(vertx, this::registrations, this::peerInfo, options.lookupPingIntervalMs);
                     lookup.setAddresses(options.lookupdTcpAddresses);
+                    if (!options.statsdAddress.isEmpty()) statsd = new StatsdLoop(this, vertx);
                     log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return (Void) null;
                 });
@@ -146,6 +148,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         if (scanTimer >= 0) vertx.cancelTimer(scanTimer);
         if (syncTimer >= 0) vertx.cancelTimer(syncTimer);
         if (lookup != null) lookup.close();
+        if (statsd != null) statsd.close(vertx);
         if (precreation != null) precreation.close();
         List<Future<?>> closing = new ArrayList<>();
         if (tcpServer != null) closing.add(tcpServer.close());

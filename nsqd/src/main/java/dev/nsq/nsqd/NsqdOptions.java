@@ -63,6 +63,18 @@ public final class NsqdOptions extends DaemonOptions {
     public long maxDeflateLevel = 6;
     public boolean snappy = true;
 
+    // statsd (off unless an address is given)
+    public String statsdAddress = "";
+    public long statsdIntervalMs = 60_000;
+    public boolean statsdMemStats = true;
+    public String statsdPrefix = "nsq.%s";
+    public long statsdUdpPacketSize = 508;
+    public boolean statsdExcludeEphemeral = false;
+
+    // end-to-end processing latency (publish to FIN), off unless percentiles are given
+    public List<Double> e2eProcessingLatencyPercentiles = new ArrayList<>();
+    public long e2eProcessingLatencyWindowTimeMs = 10 * 60_000;
+
     /** How often lookupds are pinged (TCP) and re-synced (cluster); NSQ's fixed 15 s, settable for tests. */
     public long lookupPingIntervalMs = 15_000;
 
@@ -72,12 +84,14 @@ public final class NsqdOptions extends DaemonOptions {
     /** NSQ's config-file names that are not the flag name with underscores. */
     private static final Map<String, String> CONFIG_ALIASES = Map.of(
             "nsqlookupd_tcp_addresses", "lookupd-tcp-address",
-            "auth_http_addresses", "auth-http-address");
+            "auth_http_addresses", "auth-http-address",
+            "e2e_processing_latency_percentiles", "e2e-processing-latency-percentile");
 
     /** Parses NSQ-style flags. Throws {@link FlagSet.FlagException} with Go's wording on bad input. */
     public static NsqdOptions fromArgs(String... args) {
         NsqdOptions o = new NsqdOptions();
         o.parse(args, CONFIG_ALIASES);
+        o.e2eProcessingLatencyPercentiles.sort(java.util.Comparator.reverseOrder()); // NSQ reports them high to low
         o.cluster.applyEnvironment();
         o.validate();
         return o;
@@ -127,8 +141,31 @@ public final class NsqdOptions extends DaemonOptions {
         f.bool("deflate", deflate, "enable deflate feature negotiation (client compression)", v -> deflate = v);
         f.integer("max-deflate-level", maxDeflateLevel, "max deflate compression level a client can negotiate (> values == > nsqd CPU usage)", v -> maxDeflateLevel = v);
         f.bool("snappy", snappy, "enable snappy feature negotiation (client compression)", v -> snappy = v);
+        f.string("statsd-address", "", "UDP <addr>:<port> of a statsd daemon for pushing stats", v -> statsdAddress = v);
+        f.duration("statsd-interval", statsdIntervalMs, "duration between pushing to statsd", v -> statsdIntervalMs = v);
+        f.bool("statsd-mem-stats", true, "toggle sending memory and GC stats to statsd", v -> statsdMemStats = v);
+        f.string("statsd-prefix", statsdPrefix, "prefix used for keys sent to statsd (%s for host replacement)", v -> statsdPrefix = v);
+        f.integer("statsd-udp-packet-size", statsdUdpPacketSize, "the size in bytes of statsd UDP packets", v -> statsdUdpPacketSize = v);
+        f.bool("statsd-exclude-ephemeral", false, "Skip ephemeral topics and channels when sending stats to statsd", v -> statsdExcludeEphemeral = v);
+        f.list("e2e-processing-latency-percentile", "message processing time percentiles (as float (0, 1.0]) to track (can be specified multiple times or comma separated '1.0,0.99,0.95', default none)",
+                v -> { for (String q : v.split(",")) if (!q.isBlank()) e2eProcessingLatencyPercentiles.add(percentile(q.trim())); });
+        f.duration("e2e-processing-latency-window-time", e2eProcessingLatencyWindowTimeMs, "calculate end to end latency quantiles for this duration of time (ie: 60s would only show quantile calculations from the past 60 seconds)",
+                v -> e2eProcessingLatencyWindowTimeMs = v);
         cluster.addFlags(f);
         return f;
+    }
+
+    private static double percentile(String v) {
+        double q;
+        try {
+            q = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new FlagSet.FlagException("invalid value \"" + v + "\" for flag -e2e-processing-latency-percentile: parse error");
+        }
+        if (!(q > 0 && q <= 1)) {
+            throw new FlagSet.FlagException("invalid value \"" + v + "\" for flag -e2e-processing-latency-percentile: Invalid percentile: " + v);
+        }
+        return q;
     }
 
     /** NSQ's startup checks, with messages that name the flag. */

@@ -6,7 +6,6 @@ import dev.nsq.protocol.Version;
 import dev.nsq.protocol.json.NsqdStats;
 import dev.nsq.protocol.json.NsqdStats.ChannelStats;
 import dev.nsq.protocol.json.NsqdStats.ClientStats;
-import dev.nsq.protocol.json.NsqdStats.E2eLatency;
 import dev.nsq.protocol.json.NsqdStats.PubCount;
 import dev.nsq.protocol.json.NsqdStats.TopicStats;
 import io.vertx.ext.web.RoutingContext;
@@ -69,7 +68,7 @@ final class StatsHandler {
                 List<ChannelStats> cs = new ArrayList<>();
                 for (Channel c : chans) cs.add(channelStats(c, includeClients, topicFilter));
                 topics.add(new TopicStats(t.name, cs, t.depth(), t.backendDepth(), t.messageCount(), t.messageBytes(),
-                        t.isPaused(), E2eLatency.NONE));
+                        t.isPaused(), topicE2e(t)));
             }
         }
         List<ClientStats> producers = null;
@@ -92,7 +91,16 @@ final class StatsHandler {
             for (ClientV2 cl : clients) cs.add(clientStats(cl, topicFilter));
         }
         return new ChannelStats(c.name, c.depth(), c.backendDepth(), c.inFlightCount(), c.deferredCount(), c.messageCount(),
-                c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(), E2eLatency.NONE);
+                c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(),
+                c.e2e == null ? NsqdStats.E2eLatency.NONE : c.e2e.result());
+    }
+
+    /** The merge of every channel's stream, as NSQ's AggregateChannelE2eProcessingLatency. */
+    private NsqdStats.E2eLatency topicE2e(Topic t) {
+        if (nsqd.options().e2eProcessingLatencyPercentiles.isEmpty()) return NsqdStats.E2eLatency.NONE;
+        List<E2eLatency> all = new ArrayList<>();
+        for (Channel c : t.channelsSnapshot()) if (c.e2e != null) all.add(c.e2e);
+        return E2eLatency.merged(all);
     }
 
     static ClientStats clientStats(ClientV2 c, String topicFilter) {
