@@ -40,6 +40,7 @@ final class HttpApi {
         r.get("/info").handler(ctx -> HttpEnvelope.json(ctx, info()));
         r.post("/pub").handler(ctx -> new HttpPublish(nsqd, this).pub(ctx));
         r.post("/mpub").handler(ctx -> new HttpPublish(nsqd, this).mpub(ctx));
+        r.get("/metrics").handler(new dev.nsq.daemon.MetricsEndpoint(new NsqdMetrics(nsqd))::handle); // ours, for Prometheus
         r.get("/stats").handler(ctx -> new StatsHandler(nsqd, this).handle(ctx));
         TopicChannelRoutes tc = new TopicChannelRoutes(nsqd, this);
         r.post("/topic/create").handler(tc::createTopic);

@@ -112,4 +112,26 @@ class MetricsTest {
         assertEquals("nsq.10_0_0_1_4151.", StatsdLoop.prefix("nsq.%s", "10.0.0.1", 4151));
         assertEquals("app.", StatsdLoop.prefix("app", "h", 1), "a trailing dot is added");
     }
+
+    @Test
+    void prometheusMetricsShowTopicsChannelsAndTheJvm() throws Exception {
+        try (TestNsqd n = new TestNsqd(dir, o -> o.e2eProcessingLatencyPercentiles = List.of(0.99))) {
+            publishAndFinish(n, "prom", 2);
+            assertEquals(200, n.post("/pub?topic=prom", "waiting").statusCode());
+            var r = n.get("/metrics");
+            assertEquals(200, r.statusCode());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+            String m = r.body();
+            for (String re : List.of(
+                    "nsq_topic_depth\\{topic=\"prom\"\\} 0(\\.0)?",
+                    "nsq_topic_messages_total\\{topic=\"prom\"\\} 3(\\.0)?",
+                    "nsq_channel_messages_total\\{channel=\"ch\",topic=\"prom\"\\} 3(\\.0)?",
+                    "nsq_channel_depth\\{channel=\"ch\",topic=\"prom\"\\} 1(\\.0)?",
+                    "nsq_channel_e2e_processing_latency_seconds\\{channel=\"ch\",quantile=\"0.99\",topic=\"prom\"\\} [0-9.eE-]+",
+                    "nsq_healthy 1(\\.0)?",
+                    "jvm_memory_used_bytes\\{area=\"heap\"\\} [0-9.eE+]+")) {
+                assertTrue(m.lines().anyMatch(l -> l.matches(re)), "a line matching " + re);
+            }
+        }
+    }
 }
