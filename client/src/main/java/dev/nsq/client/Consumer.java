@@ -346,6 +346,8 @@ public final class Consumer {
 
     /** FIN or REQ reached the event loop. */
     void responded(ConsumerConnection cc, Message m, boolean success, long delayMs, boolean backoff) {
+        // RDY 0 must reach nsqd before the REQ, or a requeue without delay comes straight back
+        if (!success && backoff) backoffSignal(false);
         Buffer b = Buffer.buffer(32);
         if (success) {
             Commands.fin(b, m.rawId());
@@ -356,7 +358,7 @@ public final class Consumer {
         }
         if (cc.conn != null) cc.conn.send(b);
         cc.inFlight--;
-        if (success || backoff) backoffSignal(success);
+        if (success) backoffSignal(true);
         if (stopping) closeIfDrained(cc);
     }
 
