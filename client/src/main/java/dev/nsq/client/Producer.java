@@ -132,7 +132,8 @@ public final class Producer implements AutoCloseable {
         NsqConnection.open(net, address, cfg, new NsqConnection.Listener() {
             @Override
             public void onClose(NsqConnection c) {
-                log.info("PRODUCER({}): connection closed", address());
+                if (stopped) log.debug("PRODUCER({}): connection closed", address());
+                else log.info("PRODUCER({}): connection closed", address());
                 if (conn == c) conn = null;
                 inWindow = 0;
             }
