@@ -178,4 +178,43 @@ class ConsumerTest {
         assertEquals(0, Local.channelStats(nsqd, topic, "ch").path("in_flight_count").asLong());
         assertEquals(0, Local.channelStats(nsqd, topic, "ch").path("depth").asLong());
     }
+
+    @Test
+    void heartbeatsAreAnsweredSoAnIdleConnectionStaysOpen() throws Exception {
+        String topic = Local.topic("hb");
+        ClientConfig cfg = fast();
+        cfg.heartbeatIntervalMs = 1_000; // nsqd drops a client silent for two intervals
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        Consumer c = consumer(topic, cfg).handler(m -> seen.add(new String(m.body(), StandardCharsets.UTF_8)));
+        c.connectToNsqd(Local.tcp(nsqd)).get(10, TimeUnit.SECONDS);
+        await().during(Duration.ofMillis(3_500)).atMost(WAIT).until(() -> c.stats().connections() == 1
+                && Local.channelStats(nsqd, topic, "ch").path("client_count").asInt() == 1);
+        publish(topic, 1);
+        await().atMost(WAIT).until(() -> seen.contains("m0"));
+    }
+
+    @Test
+    void touchKeepsAMessageInFlightPastItsTimeout() throws Exception {
+        String topic = Local.topic("touch");
+        publish(topic, 1);
+        ClientConfig cfg = fast();
+        cfg.msgTimeoutMs = 1_000;
+        List<Message> held = new CopyOnWriteArrayList<>();
+        Consumer c = consumer(topic, cfg).handler(m -> {
+            m.disableAutoResponse();
+            held.add(m);
+        });
+        c.connectToNsqd(Local.tcp(nsqd)).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> held.size() == 1);
+        Message m = held.get(0);
+        // touched every 250 ms for three timeouts' worth: never redelivered
+        await().pollInterval(Duration.ofMillis(250)).during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> {
+            m.touch();
+            return held.size() == 1 && Local.channelStats(nsqd, topic, "ch").path("timeout_count").asLong() == 0;
+        });
+        m.finish();
+        await().atMost(WAIT).until(() -> c.stats().finished() == 1
+                && Local.channelStats(nsqd, topic, "ch").path("in_flight_count").asLong() == 0);
+        assertEquals(1, m.attempts());
+    }
 }
