@@ -134,6 +134,8 @@ final class NsqConnection {
                 Promise<Buffer> p = awaiting.poll();
                 if (p != null) p.fail(e);
                 else listener.onError(this, e);
+                // nsqd closes after a fatal error; closing now keeps new commands off the doomed connection
+                close();
             }
             case FrameType.MESSAGE -> listener.onMessage(this, data);
             default -> {

@@ -70,16 +70,21 @@ class ProducerPipeliningTest {
 
     @Test
     void repliesCompleteCommandsInTheOrderTheyWereSent() throws Exception {
-        List<CompletableFuture<Void>> f = publish(0, 3);
-        received(3);
+        List<CompletableFuture<Void>> f = publish(0, 4);
+        received(4);
         nsqd.ok();
+        f.get(0).get(10, TimeUnit.SECONDS);
+        assertTrue(f.subList(1, 4).stream().noneMatch(CompletableFuture::isDone));
+        nsqd.ok();
+        f.get(1).get(10, TimeUnit.SECONDS);
+        assertTrue(f.subList(2, 4).stream().noneMatch(CompletableFuture::isDone));
+        // an error answers the oldest waiting command; being fatal, it also ends the connection
         nsqd.error("E_BAD_MESSAGE PUB invalid message body size 0");
-        nsqd.ok();
-        f.get(2).get(10, TimeUnit.SECONDS);
-        f.get(0).get(0, TimeUnit.SECONDS);
-        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(1).get(0, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(2).get(10, TimeUnit.SECONDS));
         assertInstanceOf(NsqError.class, e.getCause());
         assertEquals("E_BAD_MESSAGE", ((NsqError) e.getCause()).code());
+        e = assertThrows(ExecutionException.class, () -> f.get(3).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ConnectionClosedException.class, e.getCause());
     }
 
     @Test
