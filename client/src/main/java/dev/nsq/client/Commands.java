@@ -21,11 +21,16 @@ final class Commands {
 
     static void rdy(Buffer out, long count) { line(out, "RDY " + count); }
 
-    static void fin(Buffer out, byte[] id) { idLine(out, "FIN ", id, null); }
+    // FIN is sent once per message: keep its verb bytes rather than encode them each time
+    private static final byte[] FIN = "FIN ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REQ = "REQ ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TOUCH = "TOUCH ".getBytes(StandardCharsets.US_ASCII);
 
-    static void req(Buffer out, byte[] id, long delayMs) { idLine(out, "REQ ", id, Long.toString(delayMs)); }
+    static void fin(Buffer out, byte[] id) { idLine(out, FIN, id, null); }
 
-    static void touch(Buffer out, byte[] id) { idLine(out, "TOUCH ", id, null); }
+    static void req(Buffer out, byte[] id, long delayMs) { idLine(out, REQ, id, Long.toString(delayMs)); }
+
+    static void touch(Buffer out, byte[] id) { idLine(out, TOUCH, id, null); }
 
     static void nop(Buffer out) { line(out, "NOP"); }
 
@@ -55,8 +60,8 @@ final class Commands {
         out.appendBytes(text.getBytes(StandardCharsets.UTF_8)).appendByte((byte) '\n');
     }
 
-    private static void idLine(Buffer out, String verb, byte[] id, String param) {
-        out.appendBytes(verb.getBytes(StandardCharsets.US_ASCII)).appendBytes(id);
+    private static void idLine(Buffer out, byte[] verb, byte[] id, String param) {
+        out.appendBytes(verb).appendBytes(id);
         if (param != null) out.appendByte((byte) ' ').appendBytes(param.getBytes(StandardCharsets.US_ASCII));
         out.appendByte((byte) '\n');
     }

@@ -330,7 +330,10 @@ public final class Consumer {
         } catch (Throwable t) {
             stage = CompletableFuture.failedFuture(t);
         }
-        if (stage == null) stage = CompletableFuture.completedFuture(null);
+        if (stage == null || (stage instanceof CompletableFuture<Void> cf && cf.isDone() && !cf.isCompletedExceptionally())) {
+            autoRespond(m, null); // the common fast path: no callback to allocate
+            return;
+        }
         stage.whenComplete((v, err) -> autoRespond(m, err));
     }
 

@@ -31,6 +31,8 @@ final class NsqConnection {
     private static final byte[] HEARTBEAT = "_heartbeat_".getBytes(StandardCharsets.US_ASCII);
     /** nsqd's largest frame is an MPUB-sized body; anything far above is a broken stream. */
     private static final int MAX_FRAME_SIZE = 64 * 1024 * 1024;
+    /** Commands larger than this are written on their own rather than copied into the read batch. */
+    private static final int BATCH_COPY_LIMIT = 4096;
 
     /** Events other than replies to our commands. */
     interface Listener {
@@ -49,6 +51,9 @@ final class NsqConnection {
     private final FrameParser parser;
     private IdentifyResponse identify = IdentifyResponse.PLAIN;
     private boolean closed;
+    /** True while frames of one read are dispatched; see {@link #send}. */
+    private boolean reading;
+    private Buffer batch;
 
     private NsqConnection(NetSocket socket, String address, Listener listener) {
         this.socket = socket;
@@ -101,11 +106,15 @@ final class NsqConnection {
 
     private void wire() {
         socket.handler(buf -> {
+            reading = true;
             try {
                 parser.feed(buf);
             } catch (RuntimeException e) {
                 log.error("IO({}): failed to read frame - closing", address, e);
                 close();
+            } finally {
+                reading = false;
+                flushBatch();
             }
         });
         socket.exceptionHandler(e -> log.debug("IO({}): socket error - {}", address, e.toString()));
@@ -118,7 +127,7 @@ final class NsqConnection {
                 if (data.length() == HEARTBEAT.length && Arrays.equals(data.getBytes(), HEARTBEAT)) {
                     Buffer nop = Buffer.buffer(4);
                     Commands.nop(nop);
-                    socket.write(nop);
+                    send(nop);
                     return;
                 }
                 Promise<Buffer> p = awaiting.poll();
@@ -163,7 +172,7 @@ final class NsqConnection {
             return p.future();
         }
         awaiting.add(p);
-        socket.write(command);
+        write(command);
         return p.future();
     }
 
@@ -177,12 +186,36 @@ final class NsqConnection {
             return;
         }
         for (int i = 0; i < count; i++) awaiting.add(replies[i]);
-        socket.write(commands);
+        write(commands);
     }
 
-    /** Writes commands nsqd does not answer when they succeed (RDY, FIN, REQ, TOUCH, NOP). */
+    /**
+     * Writes commands nsqd does not answer when they succeed (RDY, FIN, REQ, TOUCH, NOP). Sent while a
+     * read is being handled (an async handler finishing at once), they are gathered into one write
+     * at the end of the read: a burst of deliveries costs one FIN write, not one per message.
+     */
     void send(Buffer command) {
-        if (!closed) socket.write(command);
+        if (!closed) write(command);
+    }
+
+    /** Every write goes through here so the order on the wire is the order of the calls. */
+    private void write(Buffer command) {
+        if (reading && command.length() > BATCH_COPY_LIMIT) {
+            // a big command (an MPUB) is not worth copying: send what is gathered, then it
+            flushBatch();
+            socket.write(command);
+        } else if (reading) {
+            if (batch == null) batch = Buffer.buffer(256);
+            batch.appendBuffer(command);
+        } else {
+            socket.write(command);
+        }
+    }
+
+    private void flushBatch() {
+        Buffer b = batch;
+        batch = null;
+        if (b != null && !closed) socket.write(b);
     }
 
     int awaitingCount() { return awaiting.size(); }

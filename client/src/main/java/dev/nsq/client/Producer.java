@@ -70,7 +70,9 @@ public final class Producer implements AutoCloseable {
 
     public CompletableFuture<Void> multiPublish(String topic, List<byte[]> bodies) {
         if (bodies.isEmpty()) return CompletableFuture.failedFuture(new IllegalArgumentException("MPUB needs at least one message"));
-        Buffer b = Buffer.buffer();
+        int size = topic.length() + 16;
+        for (byte[] body : bodies) size += 4 + body.length;
+        Buffer b = Buffer.buffer(size);
         Commands.mpub(b, topic, bodies);
         return submit(b);
     }

@@ -33,7 +33,7 @@ public final class BenchWriter {
         String[] topic = {"sub_bench"};
         String[] deadline = {""};
         long[] connections = {Runtime.getRuntime().availableProcessors()};
-        long[] pipeline = {4};
+        long[] pipeline = {8};
         boolean[] help = {false};
         FlagSet f = new FlagSet("bench_writer")
                 .duration("runfor", 10_000, "duration of time to run", v -> runfor[0] = v)
@@ -43,7 +43,7 @@ public final class BenchWriter {
                 .string("topic", "sub_bench", "topic to receive messages on", v -> topic[0] = v)
                 .string("deadline", "", "deadline to start the benchmark run", v -> deadline[0] = v)
                 .integer("connections", connections[0], "connections to nsqd (NSQ uses GOMAXPROCS)", v -> connections[0] = v)
-                .integer("pipeline", 4, "MPUBs in flight per connection", v -> pipeline[0] = v)
+                .integer("pipeline", 8, "MPUBs in flight per connection", v -> pipeline[0] = v)
                 .bool("help", false, "print usage", v -> help[0] = v);
         if (!io.parse(f, help, args)) return help[0] ? 0 : 1;
         if (size[0] < 1 || batchSize[0] < 1 || connections[0] < 1 || pipeline[0] < 1) {
