@@ -22,9 +22,12 @@ import java.util.Set;
 final class StatsSource {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Sums over all nsqd at one instant; counts are totals since each nsqd started. */
-    record Sample(long topicMessages, long depth, long backendDepth, long inFlight, long deferred,
-                  long requeued, long timedOut, long channelMessages, long clients) {}
+    /**
+     * The channel summed over all nsqd at one instant; counts are totals since each nsqd started.
+     * {@code found} is false when no nsqd has the channel.
+     */
+    record Sample(boolean found, long depth, long backendDepth, long inFlight, long deferred,
+                  long requeued, long timedOut, long messages, long clients) {}
 
     private final HttpClient http;
     private final Duration requestTimeout;
@@ -61,14 +64,15 @@ final class StatsSource {
     }
 
     Sample sample(String topic, String channel) throws IOException, InterruptedException {
-        long tm = 0, depth = 0, backend = 0, inflt = 0, def = 0, req = 0, to = 0, msgs = 0, clients = 0;
+        boolean found = false;
+        long depth = 0, backend = 0, inflt = 0, def = 0, req = 0, to = 0, msgs = 0, clients = 0;
         for (String n : nsqds(topic)) {
             JsonNode s = get(n, "/stats?format=json&topic=" + enc(topic) + "&channel=" + enc(channel));
             for (JsonNode t : s.path("topics")) {
                 if (!t.path("topic_name").asText().equals(topic)) continue;
-                tm += t.path("message_count").asLong();
                 for (JsonNode c : t.path("channels")) {
                     if (!c.path("channel_name").asText().equals(channel)) continue;
+                    found = true;
                     depth += c.path("depth").asLong();
                     backend += c.path("backend_depth").asLong();
                     inflt += c.path("in_flight_count").asLong();
@@ -76,11 +80,11 @@ final class StatsSource {
                     req += c.path("requeue_count").asLong();
                     to += c.path("timeout_count").asLong();
                     msgs += c.path("message_count").asLong();
-                    clients += c.path("clients").size();
+                    clients += c.path("client_count").asLong();
                 }
             }
         }
-        return new Sample(tm, depth, backend, inflt, def, req, to, msgs, clients);
+        return new Sample(found, depth, backend, inflt, def, req, to, msgs, clients);
     }
 
     private static String enc(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }

@@ -59,6 +59,14 @@ class NsqStatAndBenchTest {
     }
 
     @Test
+    void nsqStatFailsLikeNsqWhenTheChannelIsUnknown() throws Exception {
+        ToolRun run = new ToolRun("");
+        assertEquals(1, run.run(NsqStat::run, "--topic=nope", "--channel=none", "--nsqd-http-address=" + Local.http(nsqd),
+                "--interval=100ms", "--count=1"));
+        assertEquals("ERROR: failed to find channel(none) in stats metadata for topic(nope)", run.err().trim());
+    }
+
+    @Test
     void benchWriterThenBenchReaderPrintNsqsSummaryAndLatency() throws Exception {
         String topic = Local.topic("bench");
         assertEquals(200, Local.post(nsqd.httpPort(), "/topic/create?topic=" + topic, ""));
