@@ -64,6 +64,8 @@ public final class Consumer {
     private AsyncMessageHandler asyncHandler;
     private GiveUpHook giveUpHook = m -> log.warn("CONSUMER[{}]: message {} attempted {} times, giving up", tagOf(), m.id(), m.attempts());
     private ExecutorService workers;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> fromWorkers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     // event-loop state; the order of the map is the RDY rotation order
     private final LinkedHashMap<String, ConsumerConnection> conns = new LinkedHashMap<>();
@@ -180,8 +182,30 @@ public final class Consumer {
     }
 
     void onContext(Runnable r) {
-        if (Vertx.currentContext() == context) r.run();
-        else context.runOnContext(v -> r.run());
+        if (Vertx.currentContext() == context) {
+            r.run();
+            return;
+        }
+        // responses from worker threads: one event-loop task (and one write per connection) for a burst
+        fromWorkers.add(r);
+        if (drainScheduled.compareAndSet(false, true)) context.runOnContext(v -> drainFromWorkers());
+    }
+
+    private void drainFromWorkers() {
+        drainScheduled.set(false);
+        List<NsqConnection> batching = new ArrayList<>();
+        for (ConsumerConnection cc : conns.values()) {
+            if (cc.conn != null) {
+                cc.conn.beginBatch();
+                batching.add(cc.conn);
+            }
+        }
+        try {
+            Runnable r;
+            while ((r = fromWorkers.poll()) != null) r.run();
+        } finally {
+            for (NsqConnection c : batching) c.endBatch();
+        }
     }
 
     // ---- discovery and connections (event loop) ----

@@ -51,7 +51,7 @@ final class NsqConnection {
     private final FrameParser parser;
     private IdentifyResponse identify = IdentifyResponse.PLAIN;
     private boolean closed;
-    /** True while frames of one read are dispatched; see {@link #send}. */
+    /** True while frames of one read are dispatched, or while a caller batches; see {@link #send}. */
     private boolean reading;
     private Buffer batch;
 
@@ -212,6 +212,17 @@ final class NsqConnection {
         }
     }
 
+    /**
+     * Gathers what is written until {@link #endBatch()} into one write, as during a read. Used when
+     * many responses from worker threads reach the event loop together.
+     */
+    void beginBatch() { reading = true; }
+
+    void endBatch() {
+        reading = false;
+        flushBatch();
+    }
+
     private void flushBatch() {
         Buffer b = batch;
         batch = null;
@@ -228,7 +239,13 @@ final class NsqConnection {
 
     /** Idempotent; the close handler fails what is still waiting. */
     void close() {
-        if (!closed) socket.close();
+        if (!closed) {
+            // a batched FIN must still reach nsqd, or the message would time out and come back
+            Buffer b = batch;
+            batch = null;
+            if (b != null) socket.write(b);
+            socket.close();
+        }
         closed();
     }
 
