@@ -26,6 +26,8 @@ public final class ClientConfig {
     /** 0 = nsqd's --msg-timeout. */
     public long msgTimeoutMs = 0;
     public int sampleRate = 0;
+    /** Sent with AUTH when nsqd says auth is required; null = none (then such an nsqd is refused). */
+    public String authSecret;
 
     // producer
     /** Commands in flight on one producer connection before further publishes wait for a reply. */
@@ -55,6 +57,7 @@ public final class ClientConfig {
         c.dialTimeoutMs = dialTimeoutMs; c.readTimeoutMs = readTimeoutMs;
         c.heartbeatIntervalMs = heartbeatIntervalMs; c.outputBufferSize = outputBufferSize;
         c.outputBufferTimeoutMs = outputBufferTimeoutMs; c.msgTimeoutMs = msgTimeoutMs; c.sampleRate = sampleRate;
+        c.authSecret = authSecret;
         c.publishWindow = publishWindow; c.maxInFlight = maxInFlight; c.maxAttempts = maxAttempts;
         c.lookupdPollIntervalMs = lookupdPollIntervalMs; c.defaultRequeueDelayMs = defaultRequeueDelayMs;
         c.maxRequeueDelayMs = maxRequeueDelayMs; c.backoffMultiplierMs = backoffMultiplierMs;
@@ -79,6 +82,7 @@ public final class ClientConfig {
             case "output_buffer_timeout" -> outputBufferTimeoutMs = dur(value);
             case "msg_timeout" -> msgTimeoutMs = dur(value);
             case "sample_rate" -> sampleRate = Integer.parseInt(value);
+            case "auth_secret" -> authSecret = value;
             case "max_in_flight" -> maxInFlight = Integer.parseInt(value);
             case "max_attempts" -> maxAttempts = Integer.parseInt(value);
             case "lookupd_poll_interval" -> lookupdPollIntervalMs = dur(value);

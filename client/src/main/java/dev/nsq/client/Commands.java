@@ -17,6 +17,11 @@ final class Commands {
         out.appendInt(json.length).appendBytes(json);
     }
 
+    static void auth(Buffer out, byte[] secret) {
+        line(out, "AUTH");
+        out.appendInt(secret.length).appendBytes(secret);
+    }
+
     static void sub(Buffer out, String topic, String channel) { line(out, "SUB " + topic + " " + channel); }
 
     static void rdy(Buffer out, long count) { line(out, "RDY " + count); }

@@ -74,15 +74,29 @@ final class NsqConnection {
             return c.request(out).compose(resp -> {
                 try {
                     c.identify = IdentifyResponse.parse(resp.getBytes());
-                    return Future.succeededFuture(c);
                 } catch (Exception e) {
                     c.close();
                     return Future.failedFuture(new ConnectionClosedException("bad IDENTIFY response from " + address, e));
                 }
+                return c.identify.authRequired() ? c.auth(cfg.authSecret) : Future.succeededFuture(c);
             }, err -> {
                 c.close();
                 return Future.failedFuture(err);
             });
+        });
+    }
+
+    /** AUTH, which nsqd asks for in its IDENTIFY response when it has an auth server. */
+    private Future<NsqConnection> auth(String secret) {
+        if (secret == null || secret.isEmpty()) {
+            close();
+            return Future.failedFuture(new ConnectionClosedException("nsqd " + address + " requires auth and no auth_secret is set"));
+        }
+        Buffer b = Buffer.buffer();
+        Commands.auth(b, secret.getBytes(StandardCharsets.UTF_8));
+        return request(b).map(resp -> {
+            log.info("IO({}): auth accepted - {}", address, resp.toString(StandardCharsets.UTF_8));
+            return this;
         });
     }
 

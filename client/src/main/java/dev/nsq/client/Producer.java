@@ -152,9 +152,11 @@ public final class Producer implements AutoCloseable {
             } else {
                 // the caller decides whether to retry; reconnecting in a loop here would hide a dead nsqd
                 log.warn("PRODUCER({}): failed to connect - {}", address(), ar.cause().toString());
+                // nsqd refusing us (IDENTIFY or AUTH) is reported as its error; anything else as a connection failure
+                Throwable failure = ar.cause() instanceof dev.nsq.protocol.NsqError ? ar.cause()
+                        : new ConnectionClosedException("failed to connect to " + address(), ar.cause());
                 Pending p;
-                while ((p = queued.poll()) != null) p.result.completeExceptionally(new ConnectionClosedException(
-                        "failed to connect to " + address(), ar.cause()));
+                while ((p = queued.poll()) != null) p.result.completeExceptionally(failure);
             }
         });
     }

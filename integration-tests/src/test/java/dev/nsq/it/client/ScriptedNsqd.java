@@ -14,14 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A raw-socket stand-in for nsqd that answers only when the test says so, to hold replies back
  * (window full), answer out of the usual pattern (errors in the middle) or drop the connection
- * mid-window, which a real nsqd will not do on cue. It understands only the magic, IDENTIFY and
- * PUB; IDENTIFY is answered {@code OK} at once. One client connection at a time.
+ * mid-window, which a real nsqd will not do on cue; and AUTH, which our nsqd does not implement
+ * yet. It understands only the magic, IDENTIFY, AUTH and PUB; IDENTIFY is answered at once. One
+ * client connection at a time.
  */
 final class ScriptedNsqd implements AutoCloseable {
     private final ServerSocket server;
     private final BlockingQueue<String> pubs = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Socket client;
+    /** When set, IDENTIFY is answered with feature negotiation asking for AUTH, and only this secret passes. */
+    volatile String authSecret;
     private volatile DataOutputStream out;
 
     ScriptedNsqd() throws IOException {
@@ -50,7 +53,16 @@ final class ScriptedNsqd implements AutoCloseable {
                     String line = readLine(in);
                     if (line.startsWith("IDENTIFY")) {
                         in.readFully(new byte[in.readInt()]);
-                        frame(0, "OK");
+                        frame(0, authSecret == null ? "OK" : "{\"max_rdy_count\":2500,\"version\":\"1.3.0\",\"auth_required\":true}");
+                    } else if (line.equals("AUTH")) {
+                        byte[] secret = new byte[in.readInt()];
+                        in.readFully(secret);
+                        if (new String(secret, StandardCharsets.UTF_8).equals(authSecret)) {
+                            frame(0, "{\"identity\":\"tester\",\"identity_url\":\"\",\"permission_count\":1}");
+                        } else {
+                            frame(1, "E_UNAUTHORIZED AUTH no authorizations found");
+                            s.close();
+                        }
                     } else if (line.startsWith("PUB ")) {
                         byte[] body = new byte[in.readInt()];
                         in.readFully(body);
