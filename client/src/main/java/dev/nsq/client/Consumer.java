@@ -144,6 +144,15 @@ public final class Consumer {
     /** 0 when not backing off. */
     public int backoffLevel() { return backoffView; }
 
+    /** Changes max_in_flight and re-spreads RDY at once (as go-nsq's ChangeMaxInFlight). */
+    public void changeMaxInFlight(int maxInFlight) {
+        if (maxInFlight < 0) throw new IllegalArgumentException("max_in_flight must be >= 0");
+        onContext(() -> {
+            cfg.maxInFlight = maxInFlight;
+            rebalance();
+        });
+    }
+
     /** Connects to one nsqd; completes when subscribed. Reconnects after {@link ClientConfig#reconnectDelayMs} if it drops. */
     public CompletableFuture<Void> connectToNsqd(String tcpAddress) {
         checkHandler();

@@ -45,6 +45,7 @@ public final class Producer implements AutoCloseable {
     private boolean connecting;
     private boolean stopped;
     private volatile int inWindow;
+    private CompletableFuture<Void> stopFuture;
 
     /** A producer with its own Vert.x instance, closed with the producer. */
     public Producer(String nsqdTcpAddress, ClientConfig cfg) { this(null, nsqdTcpAddress, cfg); }
@@ -161,9 +162,11 @@ public final class Producer implements AutoCloseable {
         });
     }
 
-    /** Stops accepting publishes, waits for the window to drain, then closes. */
-    public CompletableFuture<Void> stop() {
+    /** Stops accepting publishes, waits for the window to drain, then closes. Idempotent. */
+    public synchronized CompletableFuture<Void> stop() {
+        if (stopFuture != null) return stopFuture;
         CompletableFuture<Void> done = new CompletableFuture<>();
+        stopFuture = done;
         context.runOnContext(v -> {
             drain();
             stopped = true;

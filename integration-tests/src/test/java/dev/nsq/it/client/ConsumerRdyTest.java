@@ -82,6 +82,19 @@ class ConsumerRdyTest {
     }
 
     @Test
+    void changingMaxInFlightReSpreadsRdyAtOnce() throws Exception {
+        String topic = Local.topic("chg");
+        for (int i = 0; i < 2; i++) node(i);
+        Consumer c = consumer(topic, 4, ConcurrentHashMap.newKeySet());
+        for (Nsqd n : nodes) c.connectToNsqd(Local.tcp(n)).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> java.util.Arrays.equals(ready(nodes, topic), new long[]{2, 2}));
+        c.changeMaxInFlight(9);
+        await().atMost(WAIT).until(() -> java.util.Arrays.stream(ready(nodes, topic)).sorted().boxed().toList().equals(List.of(4L, 5L)));
+        c.changeMaxInFlight(0);
+        await().atMost(WAIT).until(() -> java.util.Arrays.equals(ready(nodes, topic), new long[]{0, 0}));
+    }
+
+    @Test
     void fiveNsqdShareMaxInFlightAndTheSurvivorsTakeOverAStoppedOnesShare() throws Exception {
         String topic = Local.topic("rdy5");
         for (int i = 0; i < 5; i++) node(i);
