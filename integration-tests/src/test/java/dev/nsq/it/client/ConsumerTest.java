@@ -217,4 +217,25 @@ class ConsumerTest {
                 && Local.channelStats(nsqd, topic, "ch").path("in_flight_count").asLong() == 0);
         assertEquals(1, m.attempts());
     }
+
+    @Test
+    void aDirectNsqdThatRestartsIsReconnectedAndResubscribed() throws Exception {
+        String topic = Local.topic("reconn");
+        ClientConfig cfg = fast();
+        cfg.reconnectDelayMs = 200;
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        Consumer c = consumer(topic, cfg).handler(m -> seen.add(new String(m.body(), StandardCharsets.UTF_8)));
+        c.connectToNsqd(Local.tcp(nsqd)).get(10, TimeUnit.SECONDS);
+        publish(topic, 1);
+        await().atMost(WAIT).until(() -> seen.contains("m0"));
+        int port = nsqd.tcpPort();
+        producer.stop().get(10, TimeUnit.SECONDS);
+        Local.sync(nsqd.stop());
+        await().atMost(WAIT).until(() -> c.stats().connections() == 0);
+        nsqd = Local.nsqd(data, o -> o.tcpAddress = "127.0.0.1:" + port);
+        producer = new Producer(Local.tcp(nsqd), new ClientConfig());
+        await().atMost(WAIT).until(() -> c.stats().connections() == 1 && Local.readyCount(nsqd, topic, "ch") == 10);
+        producer.publish(topic, "after".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> seen.contains("after"));
+    }
 }
