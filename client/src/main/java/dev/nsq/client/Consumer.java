@@ -244,8 +244,10 @@ public final class Consumer {
                 })
                 .<Void>map(c -> {
                     connecting.remove(address);
-                    if (stopping) {
+                    if (stopping || c.isClosed()) {
                         c.close();
+                        if (stopping) checkStopped();
+                        else if (direct) scheduleReconnect(address);
                         return null;
                     }
                     log.info("CONSUMER[{}]: connected to nsqd {}", tag, address);
@@ -301,22 +303,38 @@ public final class Consumer {
                 else if (cc.rdy > 0) { cc.sendRdy(1); holders++; }
             }
             for (ConsumerConnection cc : list) if (cc.rdy == 0 && holders < cfg.maxInFlight) { cc.sendRdy(1); holders++; }
-            if (rotateTimer == -1) rotateTimer = vertx.setPeriodic(Math.max(1, cfg.rdyRedistributeIntervalMs), id -> rotate());
+            startRotation();
         }
         publishRdyView();
     }
 
-    /** Idle RDY holders give their RDY up and go to the back of the line. */
+    /**
+     * Idle RDY holders give their RDY up and go to the back of the line. Runs when there are more
+     * connections than max_in_flight, and while a backoff tests with RDY 1: an nsqd with nothing to
+     * send must not keep the one test slot while another has messages waiting.
+     */
     private void rotate() {
-        if (stopping || backoffLevel > 0 || cfg.maxInFlight >= conns.size()) return;
+        if (stopping) return;
+        boolean testing = backoffLevel > 0 && backoffTimer == -1;
+        if (!testing && (backoffLevel > 0 || cfg.maxInFlight >= conns.size())) return;
         List<ConsumerConnection> idle = new ArrayList<>();
         for (ConsumerConnection cc : conns.values()) if (cc.rdy > 0 && cc.inFlight == 0) idle.add(cc);
+        if (testing && idle.isEmpty()) return; // the test message is still being handled
         for (ConsumerConnection cc : idle) {
             cc.sendRdy(0);
             conns.remove(cc.address);
             conns.put(cc.address, cc);
         }
-        rebalance();
+        if (testing) {
+            conns.values().iterator().next().sendRdy(1);
+            publishRdyView();
+        } else {
+            rebalance();
+        }
+    }
+
+    private void startRotation() {
+        if (rotateTimer == -1) rotateTimer = vertx.setPeriodic(Math.max(1, cfg.rdyRedistributeIntervalMs), id -> rotate());
     }
 
     private void publishRdyView() {
@@ -424,6 +442,7 @@ public final class Consumer {
             ConsumerConnection first = conns.values().iterator().next();
             first.sendRdy(1);
             publishRdyView();
+            if (conns.size() > 1) startRotation();
         });
     }
 

@@ -82,6 +82,29 @@ class ConsumerRdyTest {
     }
 
     @Test
+    void aBackoffTestSlotMovesOffAnIdleNsqdToTheOneHoldingTheRequeuedMessage() throws Exception {
+        String topic = Local.topic("bo2");
+        for (int i = 0; i < 2; i++) node(i);
+        ClientConfig cfg = new ClientConfig();
+        cfg.maxInFlight = 4;
+        cfg.rdyRedistributeIntervalMs = 50;
+        cfg.defaultRequeueDelayMs = 0;
+        cfg.backoffMultiplierMs = 100;
+        List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Consumer c = new Consumer(topic, "ch", cfg).handler(m -> {
+            attempts.add(m.attempts());
+            if (m.attempts() == 1) throw new IllegalStateException("fails once");
+        });
+        consumers.add(c);
+        // node 0 first in line for the test slot, but only node 1 has a message
+        c.connectToNsqd(Local.tcp(nodes.get(0))).get(10, TimeUnit.SECONDS);
+        c.connectToNsqd(Local.tcp(nodes.get(1))).get(10, TimeUnit.SECONDS);
+        publish(nodes.get(1), topic, "x", 1);
+        await().atMost(WAIT).until(() -> attempts.equals(List.of(1, 2)) && c.backoffLevel() == 0
+                && java.util.Arrays.equals(ready(nodes, topic), new long[]{2, 2}));
+    }
+
+    @Test
     void changingMaxInFlightReSpreadsRdyAtOnce() throws Exception {
         String topic = Local.topic("chg");
         for (int i = 0; i < 2; i++) node(i);
