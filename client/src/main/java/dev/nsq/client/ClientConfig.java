@@ -38,6 +38,8 @@ public final class ClientConfig {
     /** 0 = never give up; otherwise a message delivered more than this many times goes to the give-up hook and is FINed. */
     public int maxAttempts = 5;
     public long lookupdPollIntervalMs = 60_000;
+    /** The periodic lookupd poll starts after a random fraction (up to this) of the interval, so restarted consumers spread out. */
+    public double lookupdPollJitter = 0.3;
     public long defaultRequeueDelayMs = 90_000;
     public long maxRequeueDelayMs = 15 * 60_000;
     public long backoffMultiplierMs = 1_000;
@@ -59,7 +61,7 @@ public final class ClientConfig {
         c.outputBufferTimeoutMs = outputBufferTimeoutMs; c.msgTimeoutMs = msgTimeoutMs; c.sampleRate = sampleRate;
         c.authSecret = authSecret;
         c.publishWindow = publishWindow; c.maxInFlight = maxInFlight; c.maxAttempts = maxAttempts;
-        c.lookupdPollIntervalMs = lookupdPollIntervalMs; c.defaultRequeueDelayMs = defaultRequeueDelayMs;
+        c.lookupdPollIntervalMs = lookupdPollIntervalMs; c.lookupdPollJitter = lookupdPollJitter; c.defaultRequeueDelayMs = defaultRequeueDelayMs;
         c.maxRequeueDelayMs = maxRequeueDelayMs; c.backoffMultiplierMs = backoffMultiplierMs;
         c.maxBackoffDurationMs = maxBackoffDurationMs; c.rdyRedistributeIntervalMs = rdyRedistributeIntervalMs;
         c.reconnectDelayMs = reconnectDelayMs; c.handlerConcurrency = handlerConcurrency; c.stopTimeoutMs = stopTimeoutMs;
@@ -86,6 +88,7 @@ public final class ClientConfig {
             case "max_in_flight" -> maxInFlight = Integer.parseInt(value);
             case "max_attempts" -> maxAttempts = Integer.parseInt(value);
             case "lookupd_poll_interval" -> lookupdPollIntervalMs = dur(value);
+            case "lookupd_poll_jitter" -> lookupdPollJitter = Double.parseDouble(value);
             case "default_requeue_delay" -> defaultRequeueDelayMs = dur(value);
             case "max_requeue_delay" -> maxRequeueDelayMs = dur(value);
             case "backoff_multiplier" -> backoffMultiplierMs = dur(value);

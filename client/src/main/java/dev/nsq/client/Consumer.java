@@ -170,7 +170,11 @@ public final class Consumer {
         CompletableFuture<Void> f = new CompletableFuture<>();
         onContext(() -> {
             if (!lookupds.contains(httpAddress)) lookupds.add(httpAddress);
-            if (lookupTimer == -1) lookupTimer = vertx.setPeriodic(cfg.lookupdPollIntervalMs, id -> queryLookupds());
+            if (lookupTimer == -1) {
+                long interval = Math.max(1, cfg.lookupdPollIntervalMs);
+                long jitter = (long) (interval * Math.max(0, Math.min(1, cfg.lookupdPollJitter)) * Math.random());
+                lookupTimer = vertx.setPeriodic(interval + jitter, interval, id -> queryLookupds());
+            }
             queryOne(httpAddress).onComplete(ar -> f.complete(null));
         });
         return f;
