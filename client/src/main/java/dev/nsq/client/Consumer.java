@@ -44,7 +44,10 @@ public final class Consumer {
     /** Counters since the consumer started. */
     public record Stats(long received, long finished, long requeued, long gaveUp, int connections) {}
 
-    /** Called for a message delivered more than max_attempts times, before it is finished. */
+    /**
+     * Called for a message delivered more than max_attempts times, before it is finished; on a
+     * worker thread with a {@link MessageHandler}, on the event loop with an {@link AsyncMessageHandler}.
+     */
     @FunctionalInterface
     public interface GiveUpHook {
         void gaveUp(Message message);

@@ -191,8 +191,11 @@ public final class Producer implements AutoCloseable {
         vertx.setTimer(5, id -> awaitDrainThenClose(done));
     }
 
+    /** Blocking {@link #stop()}; on an event loop use {@code stop()} instead, as waiting there would deadlock. */
     @Override
     public void close() {
+        if (io.vertx.core.Context.isOnEventLoopThread())
+            throw new IllegalStateException("close() blocks: call stop() from an event loop");
         stop().join();
     }
 }
