@@ -58,6 +58,14 @@ final class ClientV2 {
     volatile int sampleRate;
     boolean identified;
 
+    // upgrades negotiated by IDENTIFY (for /stats and the auth server's tls parameter)
+    volatile boolean tls;
+    volatile boolean snappy;
+    volatile boolean deflate;
+    volatile int deflateLevel;
+    /** The TLS session once the handshake is done; null on a plain connection. */
+    volatile javax.net.ssl.SSLSession tlsSession;
+
     Topic topic;
     Channel channel;
     /** Messages published per topic, for the producers list of /stats. */

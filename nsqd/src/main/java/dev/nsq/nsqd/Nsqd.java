@@ -50,6 +50,7 @@ public final class Nsqd implements DaemonMain.Daemon {
     private Storage storage;
     private NetServer tcpServer;
     private HttpApi httpApi;
+    private Tls tls;
     private long scanTimer = -1;
     private long syncTimer = -1;
     private volatile boolean exiting;
@@ -81,6 +82,11 @@ public final class Nsqd implements DaemonMain.Daemon {
     }
 
     private Future<Void> startOn() {
+        try {
+            tls = Tls.build(vertx, options);
+        } catch (Exception e) {
+            return Future.failedFuture(new IllegalStateException("failed to build TLS config - " + e.getMessage(), e));
+        }
         storage = new Storage(options);
         try {
             storage.lock();
@@ -180,6 +186,9 @@ public final class Nsqd implements DaemonMain.Daemon {
     long startTime() { return startTime; }
 
     boolean isExiting() { return exiting; }
+
+    /** The TLS configuration, or null when no certificate is configured. */
+    Tls tls() { return tls; }
 
     boolean authRequired() { return !options.authHttpAddresses.isEmpty(); }
 

@@ -8,6 +8,7 @@ import dev.nsq.protocol.Names;
 import dev.nsq.protocol.NsqError;
 import dev.nsq.protocol.Version;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.internal.net.NetSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,9 @@ final class ProtocolV2 implements CommandReader.LineHandler {
     public void onLine(List<String> parts) throws NsqError {
         timers.lineRead();
         String cmd = parts.get(0);
+        // NSQ checks this before looking at the command, so unknown commands get it too
+        if (opts.tlsRequired != NsqdOptions.TlsRequired.FALSE && !client.tls && !cmd.equals("IDENTIFY"))
+            throw NsqError.fatal(E_INVALID, "cannot " + cmd + " in current state (TLS required)");
         switch (cmd) {
             case "FIN" -> fin(parts);
             case "RDY" -> rdy(parts);
@@ -149,11 +153,52 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             client.sendResponse(Frames.OK);
             return;
         }
-        boolean deflate = opts.deflate && req.deflate;
-        boolean snappy = opts.snappy && req.snappy;
-        if (deflate && snappy)
+        Identify.Features f = Identify.Features.negotiate(req, opts, nsqd.tls() != null);
+        if (f.deflate() && f.snappy())
             throw NsqError.fatal(E_IDENTIFY_FAILED, "cannot enable both deflate and snappy compression");
-        client.sendResponse(Identify.response(client, req, opts, nsqd.authRequired()));
+        client.sendResponse(Identify.response(client, f, opts, nsqd.authRequired()));
+        if (!f.tls()) {
+            compress(f);
+            return;
+        }
+        // the JSON went out in plain text; from here the client speaks TLS, and says nothing
+        // until it has read our OK, so no command byte can arrive during the handshake
+        log.info("PROTOCOL(V2): [{}] upgrading connection to TLS", client);
+        reader.pause();
+        SslHandler ssl = nsqd.tls().newHandler(client.socket.channelHandlerContext().alloc());
+        client.socket.channelHandlerContext().pipeline().addFirst(Tls.HANDLER, ssl);
+        ssl.handshakeFuture().addListener(done -> client.context.runOnContext(v -> {
+            if (!done.isSuccess()) {
+                fail(NsqError.fatal(E_IDENTIFY_FAILED, "IDENTIFY failed " + done.cause().getMessage()));
+                return;
+            }
+            client.tlsSession = ssl.engine().getSession();
+            client.tls = true;
+            client.sendResponse(Frames.OK);
+            try {
+                compress(f);
+                reader.resume();
+            } catch (RuntimeException e) {
+                onFailure(e);
+            }
+        }));
+    }
+
+    /** Snappy or deflate after TLS, as NSQ: the codecs go in, then an OK that is already compressed. */
+    private void compress(Identify.Features f) {
+        if (f.snappy()) {
+            log.info("PROTOCOL(V2): [{}] upgrading connection to snappy", client);
+            Compression.snappy(client.socket);
+            client.snappy = true;
+            client.sendResponse(Frames.OK);
+        }
+        if (f.deflate()) {
+            log.info("PROTOCOL(V2): [{}] upgrading connection to deflate (level {})", client, f.deflateLevel());
+            Compression.deflate(client.socket, f.deflateLevel());
+            client.deflate = true;
+            client.deflateLevel = f.deflateLevel();
+            client.sendResponse(Frames.OK);
+        }
     }
 
     private void auth(List<String> p) throws NsqError {
