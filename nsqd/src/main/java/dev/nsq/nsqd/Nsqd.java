@@ -82,6 +82,10 @@ public final class Nsqd implements DaemonMain.Daemon {
     }
 
     private Future<Void> startOn() {
+        // as NSQ's New(): a client-certificate policy implies TLS is required (validate() does
+        // the same for flags; options built in code get it here)
+        if (!options.tlsClientAuthPolicy.isEmpty() && options.tlsRequired == NsqdOptions.TlsRequired.FALSE)
+            options.tlsRequired = NsqdOptions.TlsRequired.TRUE;
         try {
             tls = Tls.build(vertx, options);
         } catch (Exception e) {
@@ -178,6 +182,9 @@ public final class Nsqd implements DaemonMain.Daemon {
     public int tcpPort() { return tcpServer.actualPort(); }
 
     public int httpPort() { return httpApi.port(); }
+
+    /** The HTTPS port, or -1 when TLS is not configured. */
+    public int httpsPort() { return httpApi.httpsPort(); }
 
     public NsqdOptions options() { return options; }
 
