@@ -36,6 +36,7 @@ final class ClientV2 {
     final NetSocketInternal socket;
     final Context context;
     final String remoteAddress;
+    final String remoteIp;
     final long connectTs = System.currentTimeMillis() / 1000;
 
     volatile State state = State.INIT;
@@ -66,6 +67,11 @@ final class ClientV2 {
     /** The TLS session once the handshake is done; null on a plain connection. */
     volatile javax.net.ssl.SSLSession tlsSession;
 
+    /** What the auth server granted (null before AUTH); replaced when re-queried after its TTL. */
+    volatile Authorizations auth;
+    /** The AUTH secret, kept to re-query the auth server when the grant expires. */
+    String authSecret;
+
     Topic topic;
     Channel channel;
     /** Messages published per topic, for the producers list of /stats. */
@@ -82,6 +88,7 @@ final class ClientV2 {
         this.context = context;
         this.remoteAddress = socket.remoteAddress() == null ? "" : socket.remoteAddress().host() + ":" + socket.remoteAddress().port();
         String ip = socket.remoteAddress() == null ? "" : socket.remoteAddress().host();
+        this.remoteIp = ip;
         this.clientId = ip;
         this.hostname = ip;
         this.heartbeatIntervalMs = options.clientTimeoutMs / 2;

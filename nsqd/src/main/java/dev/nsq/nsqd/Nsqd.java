@@ -51,6 +51,7 @@ public final class Nsqd implements DaemonMain.Daemon {
     private NetServer tcpServer;
     private HttpApi httpApi;
     private Tls tls;
+    private AuthClient authClient;
     private long scanTimer = -1;
     private long syncTimer = -1;
     private volatile boolean exiting;
@@ -91,6 +92,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         } catch (Exception e) {
             return Future.failedFuture(new IllegalStateException("failed to build TLS config - " + e.getMessage(), e));
         }
+        if (authRequired()) authClient = new AuthClient(vertx, options);
         storage = new Storage(options);
         try {
             storage.lock();
@@ -160,6 +162,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         List<Future<?>> closing = new ArrayList<>();
         if (tcpServer != null) closing.add(tcpServer.close());
         if (httpApi != null) closing.add(httpApi.close());
+        if (authClient != null) closing.add(authClient.close());
         for (ClientV2 c : clients.values()) closing.add(c.socket.close());
         Future<Void> done = Future.join(closing).<Void>mapEmpty().otherwiseEmpty()
                 .compose(v -> Future.fromCompletionStage(flushAll()));
@@ -196,6 +199,9 @@ public final class Nsqd implements DaemonMain.Daemon {
 
     /** The TLS configuration, or null when no certificate is configured. */
     Tls tls() { return tls; }
+
+    /** Asks the auth servers; only when {@link #authRequired()}. */
+    AuthClient authClient() { return authClient; }
 
     boolean authRequired() { return !options.authHttpAddresses.isEmpty(); }
 
