@@ -8,6 +8,7 @@ import com.sproutsocial.nsq.DirectSubscriber;
 import com.sproutsocial.nsq.Message;
 import com.sproutsocial.nsq.Publisher;
 import dev.nsq.nsqd.NsqdOptions;
+import dev.nsq.nsqd.support.TestAuthServer;
 import dev.nsq.nsqd.support.TestCerts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,14 +28,15 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static dev.nsq.nsqd.support.TestAuthServer.authz;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The unmodified nsq-j 1.2 client negotiating each IDENTIFY feature it implements: TLS (through the
- * Client's SSLSocketFactory), deflate (JDK Deflater/Inflater) and snappy (snappy-java's framed
- * streams), alone and stacked on TLS. Both its Publisher and its DirectSubscriber use the features;
+ * Client's SSLSocketFactory), deflate (JDK Deflater/Inflater), snappy (snappy-java's framed
+ * streams) and AUTH (the Client's auth secret), alone and stacked on TLS. Both its Publisher and its DirectSubscriber use the features;
  * /stats confirms server-side what the subscriber's connection negotiated.
  */
 class NsqjFeaturesInteropTest {
@@ -46,6 +48,7 @@ class NsqjFeaturesInteropTest {
     private Client pubClient;
     private Publisher publisher;
     private DirectSubscriber subscriber;
+    private TestAuthServer auth;
 
     @AfterEach
     void stopAll() throws Exception {
@@ -54,7 +57,9 @@ class NsqjFeaturesInteropTest {
         if (pubClient != null) pubClient.stop();
         // DirectSubscriber only uses the default client: leave it as other tests expect it
         Client.getDefaultClient().setSSLSocketFactory(null);
+        Client.getDefaultClient().setAuthSecret((byte[]) null);
         if (nsqd != null) nsqd.close();
+        if (auth != null) auth.close();
     }
 
     private static Config config(boolean tls, boolean snappy, boolean deflate) {
@@ -66,21 +71,31 @@ class NsqjFeaturesInteropTest {
         return c;
     }
 
-    @ParameterizedTest(name = "tls={0} snappy={1} deflate={2}")
-    @CsvSource({"true,false,false", "false,true,false", "false,false,true", "true,true,false", "true,false,true"})
-    void publishesAndConsumesWithNegotiatedFeatures(boolean tls, boolean snappy, boolean deflate) throws Exception {
+    @ParameterizedTest(name = "tls={0} snappy={1} deflate={2} auth={3}")
+    @CsvSource({"true,false,false,false", "false,true,false,false", "false,false,true,false",
+            "true,true,false,false", "true,false,true,false", "false,false,false,true", "true,false,true,true"})
+    void publishesAndConsumesWithNegotiatedFeatures(boolean tls, boolean snappy, boolean deflate, boolean withAuth) throws Exception {
+        String topic = "nsqj_feat_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        if (withAuth) {
+            auth = new TestAuthServer();
+            auth.grant("j-secret", 3600, "nsqj", "[" + authz("^" + topic + "$", "[\".*\"]", "[\"subscribe\",\"publish\"]") + "]");
+        }
         nsqd = InteropNsqd.start(dataPath, o -> {
             o.tlsCert = SERVER.certPath;
             o.tlsKey = SERVER.keyPath;
             o.httpsAddress = "";
             // with TLS asked for, require it: a client that did not upgrade could not publish at all
             if (tls) o.tlsRequired = NsqdOptions.TlsRequired.TCP_HTTPS;
+            if (withAuth) o.authHttpAddresses.add(auth.address());
         });
-        String topic = "nsqj_feat_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         Client.getDefaultClient().setSSLSocketFactory(TestCerts.client(SERVER, null).getSocketFactory());
 
         pubClient = new Client();
         pubClient.setSSLSocketFactory(TestCerts.client(SERVER, null).getSocketFactory());
+        if (withAuth) {
+            pubClient.setAuthSecret("j-secret");
+            Client.getDefaultClient().setAuthSecret("j-secret");
+        }
         publisher = new Publisher(pubClient, nsqd.tcpAddress(), null);
         publisher.setConfig(config(tls, snappy, deflate));
         Set<String> published = ConcurrentHashMap.newKeySet();
@@ -116,6 +131,10 @@ class NsqjFeaturesInteropTest {
         assertEquals(tls, client.path("tls").asBoolean(), client.toString());
         assertEquals(snappy, client.path("snappy").asBoolean(), client.toString());
         assertEquals(deflate, client.path("deflate").asBoolean(), client.toString());
+        if (withAuth) {
+            assertTrue(auth.requests.size() >= 2, "publisher and subscriber authenticated: " + auth.requests);
+            assertTrue(auth.requests.stream().allMatch(q -> q.query().contains("secret=j-secret") && q.query().contains("tls=" + tls)));
+        }
         await("channel drained").atMost(Duration.ofSeconds(30)).until(() -> nsqd.channelDrained(topic, "ch", COUNT));
     }
 
