@@ -92,6 +92,8 @@ public final class Nsqd implements DaemonMain.Daemon {
         } catch (Exception e) {
             return Future.failedFuture(new IllegalStateException("failed to build TLS config - " + e.getMessage(), e));
         }
+        if (tls == null && options.tlsRequired != NsqdOptions.TlsRequired.FALSE)
+            return Future.failedFuture(new IllegalStateException("cannot require TLS client connections without TLS key and cert"));
         if (authRequired()) authClient = new AuthClient(vertx, options);
         storage = new Storage(options);
         try {

@@ -236,6 +236,22 @@ class TlsTest {
         assertEquals("TLSv1.2", NsqdOptions.fromArgs("--tls-min-version=tls1.2").tlsMinVersion);
     }
 
+    @Test
+    void anUnreadableCertificateStopsStartupAndConfigShowsTheTlsOptions() throws Exception {
+        Exception e = assertThrows(Exception.class, () -> new TestNsqd(dir, o -> {
+            o.tlsCert = dir.resolve("missing.pem").toString();
+            o.tlsKey = server.keyPath;
+        }));
+        assertTrue(String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()).startsWith("failed to build TLS config - "), e.toString());
+        start(o -> {
+            o.tlsRequired = NsqdOptions.TlsRequired.TCP_HTTPS;
+            o.tlsMinVersion = "TLSv1.2";
+        });
+        assertEquals("1", nsqd.get("/config/tls_required").body());
+        assertEquals("771", nsqd.get("/config/tls_min_version").body());
+        assertEquals("\"" + server.certPath + "\"", nsqd.get("/config/tls_cert").body());
+    }
+
     // ---- HTTPS -------------------------------------------------------------------------------
 
     private HttpClient https() throws Exception {
