@@ -58,7 +58,23 @@ public final class NsqdOptions extends DaemonOptions {
     public long outputBufferTimeoutMs = 250;
     public long maxChannelConsumers = 0;
 
-    // compression (negotiation comes in a later issue; flags accepted now so deploy files parse)
+    // TLS (see Tls): cert and key enable the tls_v1 feature and the HTTPS listener
+    public String tlsCert = "";
+    public String tlsKey = "";
+    public String tlsRootCaFile = "";
+    /** "", "require" (any client certificate) or "require-verify" (signed by the root CA). */
+    public String tlsClientAuthPolicy = "";
+    public TlsRequired tlsRequired = TlsRequired.FALSE;
+    /** The lowest protocol accepted, in JSSE's naming (TLSv1 = NSQ's tls1.0, its default). */
+    public String tlsMinVersion = "TLSv1";
+
+    /** NSQ's --tls-required values: false, true, or tcp-https (TCP must upgrade, HTTP stays plain). */
+    public enum TlsRequired { FALSE, TRUE, TCP_HTTPS }
+
+    /** "get" or "post": how the auth server is asked. */
+    public String authHttpRequestMethod = "get";
+
+    // compression
     public boolean deflate = true;
     public long maxDeflateLevel = 6;
     public boolean snappy = true;
@@ -113,6 +129,7 @@ public final class NsqdOptions extends DaemonOptions {
         f.integer("broadcast-http-port", 0, "HTTP port that will be registered with lookupd (defaults to the HTTP port that this nsqd is listening on)", v -> broadcastHttpPort = v.intValue());
         f.list("lookupd-tcp-address", "lookupd TCP address (may be given multiple times)", lookupdTcpAddresses::add);
         f.list("auth-http-address", "<addr>:<port> or a full url to query auth server (may be given multiple times)", authHttpAddresses::add);
+        f.string("auth-http-request-method", authHttpRequestMethod, "HTTP method to use for auth server requests (get or post)", v -> authHttpRequestMethod = v);
         f.duration("http-client-connect-timeout", httpClientConnectTimeoutMs, "timeout for HTTP connect", v -> httpClientConnectTimeoutMs = v);
         f.duration("http-client-request-timeout", httpClientRequestTimeoutMs, "timeout for HTTP request", v -> httpClientRequestTimeoutMs = v);
 
@@ -137,6 +154,14 @@ public final class NsqdOptions extends DaemonOptions {
         f.duration("min-output-buffer-timeout", minOutputBufferTimeoutMs, "minimum client configurable duration of time between flushing to a client", v -> minOutputBufferTimeoutMs = v);
         f.duration("output-buffer-timeout", outputBufferTimeoutMs, "default duration of time between flushing data to clients", v -> outputBufferTimeoutMs = v);
         f.integer("max-channel-consumers", maxChannelConsumers, "maximum channel consumer connection count per nsqd instance (default 0, i.e., unlimited)", v -> maxChannelConsumers = v);
+
+        f.string("tls-cert", "", "path to certificate file", v -> tlsCert = v);
+        f.string("tls-key", "", "path to key file", v -> tlsKey = v);
+        f.string("tls-client-auth-policy", "", "client certificate auth policy ('require' or 'require-verify')", v -> tlsClientAuthPolicy = v);
+        f.string("tls-root-ca-file", "", "path to certificate authority file", v -> tlsRootCaFile = v);
+        // NSQ's flag is boolean-like (a bare --tls-required means true); ours takes a value
+        f.string("tls-required", "false", "require TLS for client connections (true, false, tcp-https)", v -> tlsRequired = parseTlsRequired(v));
+        f.string("tls-min-version", "tls1.0", "minimum SSL/TLS version acceptable ('ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2' or 'tls1.3')", v -> tlsMinVersion = parseTlsMinVersion(v));
 
         f.bool("deflate", deflate, "enable deflate feature negotiation (client compression)", v -> deflate = v);
         f.integer("max-deflate-level", maxDeflateLevel, "max deflate compression level a client can negotiate (> values == > nsqd CPU usage)", v -> maxDeflateLevel = v);
@@ -172,9 +197,52 @@ public final class NsqdOptions extends DaemonOptions {
     public void validate() {
         if (nodeId < 0 || nodeId >= 1024) throw new FlagSet.FlagException("--node-id must be [0,1024)");
         if (maxDeflateLevel < 1 || maxDeflateLevel > 9) throw new FlagSet.FlagException("--max-deflate-level must be [1,9]");
+        if (!authHttpRequestMethod.equals("get") && !authHttpRequestMethod.equals("post"))
+            throw new FlagSet.FlagException("--auth-http-request-method must be 'get' or 'post'");
+        if (!tlsClientAuthPolicy.isEmpty() && !tlsClientAuthPolicy.equals("require") && !tlsClientAuthPolicy.equals("require-verify"))
+            throw new FlagSet.FlagException("--tls-client-auth-policy must be 'require' or 'require-verify'");
+        // NSQ: asking for client certificates implies TLS is required
+        if (!tlsClientAuthPolicy.isEmpty() && tlsRequired == TlsRequired.FALSE) tlsRequired = TlsRequired.TRUE;
+        if (!tlsEnabled() && tlsRequired != TlsRequired.FALSE)
+            throw new FlagSet.FlagException("cannot require TLS client connections without TLS key and cert");
         if (memQueueSize < 0) throw new FlagSet.FlagException("--mem-queue-size must be >= 0");
         if (maxMsgSize <= 0) throw new FlagSet.FlagException("--max-msg-size must be > 0");
         if (maxBodySize <= 0) throw new FlagSet.FlagException("--max-body-size must be > 0");
+    }
+
+    /** NSQ builds a TLS config (tls_v1 and HTTPS offered) when a cert or key is given. */
+    public boolean tlsEnabled() { return !tlsCert.isEmpty() || !tlsKey.isEmpty(); }
+
+    static TlsRequired parseTlsRequired(String v) {
+        String s = v.toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("tcp-https")) return TlsRequired.TCP_HTTPS;
+        try {
+            return FlagSetBools.parse(s) ? TlsRequired.TRUE : TlsRequired.FALSE;
+        } catch (IllegalArgumentException e) {
+            throw new FlagSet.FlagException("invalid value \"" + v + "\" for flag -tls-required: parse error");
+        }
+    }
+
+    /** NSQ's names to JSSE's; SSLv3 is refused (Go's TLS stack and the JDK's no longer speak it). */
+    static String parseTlsMinVersion(String v) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "", "tls1.0" -> "TLSv1";
+            case "tls1.1" -> "TLSv1.1";
+            case "tls1.2" -> "TLSv1.2";
+            case "tls1.3" -> "TLSv1.3";
+            default -> throw new FlagSet.FlagException("invalid value \"" + v + "\" for flag -tls-min-version: unknown tlsVersionOption \"" + v + "\"");
+        };
+    }
+
+    /** Go's strconv.ParseBool words. */
+    private static final class FlagSetBools {
+        static boolean parse(String s) {
+            return switch (s) {
+                case "1", "t", "true" -> true;
+                case "0", "f", "false" -> false;
+                default -> throw new IllegalArgumentException(s);
+            };
+        }
     }
 
     static String hostname() {

@@ -110,7 +110,20 @@ final class StatsHandler {
         }
         return new ClientStats(c.clientId, c.hostname, "V2", c.remoteAddress, c.state.code, c.readyCount,
                 c.inFlightCount, c.messageCount, c.finishCount, c.requeueCount, c.connectTs, c.sampleRate,
-                false, false, c.userAgent, pubs, false, "", "", "", false);
+                c.deflate, c.snappy, c.userAgent, pubs, c.tls, tlsCipher(c), tlsVersion(c), "", c.tls);
+    }
+
+    private static String tlsCipher(ClientV2 c) {
+        javax.net.ssl.SSLSession s = c.tlsSession;
+        return s == null ? "" : s.getCipherSuite();
+    }
+
+    /** Go's names: JSSE's "TLSv1.2" is NSQ's "TLS1.2" (and "TLSv1" its "TLS1.0"). */
+    private static String tlsVersion(ClientV2 c) {
+        javax.net.ssl.SSLSession s = c.tlsSession;
+        if (s == null) return "";
+        String p = s.getProtocol();
+        return p.equals("TLSv1") ? "TLS1.0" : p.replace("TLSv", "TLS");
     }
 
     /** The JVM's closest equivalents of Go's runtime.MemStats figures. */
