@@ -159,8 +159,8 @@ public final class NsqdOptions extends DaemonOptions {
         f.string("tls-key", "", "path to key file", v -> tlsKey = v);
         f.string("tls-client-auth-policy", "", "client certificate auth policy ('require' or 'require-verify')", v -> tlsClientAuthPolicy = v);
         f.string("tls-root-ca-file", "", "path to certificate authority file", v -> tlsRootCaFile = v);
-        // NSQ's flag is boolean-like (a bare --tls-required means true); ours takes a value
-        f.string("tls-required", "false", "require TLS for client connections (true, false, tcp-https)", v -> tlsRequired = parseTlsRequired(v));
+        // boolean-like, as NSQ's: a bare --tls-required means true
+        f.boolOrString("tls-required", "false", "require TLS for client connections (true, false, tcp-https)", v -> tlsRequired = parseTlsRequired(v));
         f.string("tls-min-version", "tls1.0", "minimum SSL/TLS version acceptable ('ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2' or 'tls1.3')", v -> tlsMinVersion = parseTlsMinVersion(v));
 
         f.bool("deflate", deflate, "enable deflate feature negotiation (client compression)", v -> deflate = v);

@@ -108,9 +108,11 @@ final class StatsHandler {
         for (Map.Entry<String, Long> e : c.pubCounts.entrySet()) {
             if (topicFilter.isEmpty() || topicFilter.equals(e.getKey())) pubs.add(new PubCount(e.getKey(), e.getValue()));
         }
+        Authorizations auth = c.auth;
         return new ClientStats(c.clientId, c.hostname, "V2", c.remoteAddress, c.state.code, c.readyCount,
                 c.inFlightCount, c.messageCount, c.finishCount, c.requeueCount, c.connectTs, c.sampleRate,
-                c.deflate, c.snappy, c.userAgent, pubs, c.tls, tlsCipher(c), tlsVersion(c), "", c.tls);
+                c.deflate, c.snappy, c.userAgent, auth != null, auth == null ? "" : auth.identity,
+                auth == null ? "" : auth.identityUrl, pubs, c.tls, tlsCipher(c), tlsVersion(c), "", c.tls);
     }
 
     private static String tlsCipher(ClientV2 c) {

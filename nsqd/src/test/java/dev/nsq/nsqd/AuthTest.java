@@ -104,6 +104,11 @@ class AuthTest {
             assertEquals("OK", c.read().text());
             c.cmd("RDY 10");
             for (int i = 0; i < 4; i++) assertTrue(c.readSkippingHeartbeats(5000).isMessage());
+            var client = JSON.readTree(nsqd.get("/stats?format=json&topic=" + topic).body())
+                    .path("topics").path(0).path("channels").path(0).path("clients").path(0);
+            assertTrue(client.path("authed").asBoolean(), client.toString());
+            assertEquals("alice", client.path("auth_identity").asText());
+            assertEquals("https://id.example/alice", client.path("auth_identity_url").asText());
         }
         TestAuthServer.Request r = auth.requests.get(0);
         assertEquals("GET", r.method());
