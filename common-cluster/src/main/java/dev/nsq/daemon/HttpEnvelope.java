@@ -109,6 +109,14 @@ public final class HttpEnvelope {
         return true;
     }
 
+    /**
+     * HTTP/1.1 only, as NSQ's servers: Vert.x would otherwise accept the h2c upgrade that clients
+     * such as the JDK's HttpClient offer, and NSQ tooling expects plain HTTP/1.1 answers.
+     */
+    public static io.vertx.core.http.HttpServerOptions serverOptions() {
+        return new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false);
+    }
+
     /** Installs NSQ's 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED and 500 INTERNAL_ERROR answers. */
     public static void errorHandlers(io.vertx.ext.web.Router r, org.slf4j.Logger log) {
         r.errorHandler(404, ctx -> error(ctx, 404, "NOT_FOUND"));

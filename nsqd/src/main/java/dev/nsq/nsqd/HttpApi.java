@@ -48,7 +48,7 @@ final class HttpApi {
         }
         if (opts.httpAddress.isEmpty()) return https;
         HostPort hp = HostPort.parse(opts.httpAddress, 4151);
-        server = nsqd.vertx().createHttpServer();
+        server = nsqd.vertx().createHttpServer(HttpEnvelope.serverOptions());
         // --tls-required=true (not tcp-https): plain HTTP only points clients at the HTTPS port
         if (opts.tlsRequired == NsqdOptions.TlsRequired.TRUE) server.requestHandler(this::tlsRequired);
         else server.requestHandler(r);

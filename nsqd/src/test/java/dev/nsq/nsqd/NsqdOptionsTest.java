@@ -23,13 +23,15 @@ class NsqdOptionsTest {
                 tcp_address = "0.0.0.0:9999"
                 nsqlookupd_tcp_addresses = ["10.0.0.1:4160", "10.0.0.2:4160"]
                 statsd_address = "127.0.0.1:8125"
+                topology_zone = "eu-1a"
                 """);
         NsqdOptions o = NsqdOptions.fromArgs("--tcp-address=127.0.0.1:4150", "--config=" + cfg);
         assertEquals(50, o.memQueueSize);
         assertEquals(30_000, o.msgTimeoutMs);
         assertEquals("127.0.0.1:4150", o.tcpAddress, "the command line wins over the file");
         assertEquals(List.of("10.0.0.1:4160", "10.0.0.2:4160"), o.lookupdTcpAddresses);
-        assertEquals(List.of("statsd_address"), o.ignoredConfigKeys, "options we lack are skipped, as NSQ skips unknown keys");
+        assertEquals("127.0.0.1:8125", o.statsdAddress);
+        assertEquals(List.of("topology_zone"), o.ignoredConfigKeys, "options we lack are skipped, as NSQ skips unknown keys");
     }
 
     @Test

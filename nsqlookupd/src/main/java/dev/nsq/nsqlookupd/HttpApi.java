@@ -61,7 +61,7 @@ final class HttpApi {
         r.post("/channel/delete").handler(HttpEnvelope::parsableQuery).handler(this::deleteChannel);
         HttpEnvelope.errorHandlers(r, log);
         HostPort hp = HostPort.parse(lookupd.options().httpAddress, 4161);
-        server = lookupd.vertx().createHttpServer();
+        server = lookupd.vertx().createHttpServer(HttpEnvelope.serverOptions());
         return server.requestHandler(r).listen(hp.port(), hp.host())
                 .onSuccess(s -> log.info("HTTP: listening on {}:{}", hp.host(), s.actualPort()))
                 .mapEmpty();

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code bench_writer}: MPUBs batches of {@code --size}-byte messages for {@code --runfor} over one
  * connection per core, then prints NSQ's summary line. Unlike NSQ's, each connection keeps
  * {@code --pipeline} MPUBs in flight instead of waiting for each reply. The first 8 bytes of every
- * body carry the send time (epoch ns) for bench_reader's latency line.
+ * body carry the send time (epoch ns) for bench_reader's latency line. {@code --rate} (ours) paces
+ * the batches to a total messages/s, for latency at a set load.
  */
 public final class BenchWriter {
     private BenchWriter() {}
@@ -34,6 +35,7 @@ public final class BenchWriter {
         String[] deadline = {""};
         long[] connections = {Runtime.getRuntime().availableProcessors()};
         long[] pipeline = {8};
+        long[] rate = {0};
         boolean[] help = {false};
         FlagSet f = new FlagSet("bench_writer")
                 .duration("runfor", 10_000, "duration of time to run", v -> runfor[0] = v)
@@ -44,6 +46,7 @@ public final class BenchWriter {
                 .string("deadline", "", "deadline to start the benchmark run", v -> deadline[0] = v)
                 .integer("connections", connections[0], "connections to nsqd (NSQ uses GOMAXPROCS)", v -> connections[0] = v)
                 .integer("pipeline", 8, "MPUBs in flight per connection", v -> pipeline[0] = v)
+                .integer("rate", 0, "messages per second in all (0: as fast as possible)", v -> rate[0] = v)
                 .bool("help", false, "print usage", v -> help[0] = v);
         if (!io.parse(f, help, args)) return help[0] ? 0 : 1;
         if (size[0] < 1 || batchSize[0] < 1 || connections[0] < 1 || pipeline[0] < 1) {
@@ -63,7 +66,9 @@ public final class BenchWriter {
         long end = start + TimeUnit.MILLISECONDS.toNanos(runfor[0]);
         List<Thread> threads = new ArrayList<>();
         for (Producer p : producers) {
-            Thread t = new Thread(() -> write(p, topic[0], (int) size[0], (int) batchSize[0], (int) pipeline[0], end, sent, failure),
+            double perConnection = rate[0] / (double) connections[0];
+            Thread t = new Thread(() -> write(p, topic[0], (int) size[0], (int) batchSize[0], (int) pipeline[0], perConnection,
+                    start, end, sent, failure),
                     "bench-writer-" + threads.size());
             threads.add(t);
             t.start();
@@ -81,8 +86,10 @@ public final class BenchWriter {
         return 0;
     }
 
-    private static void write(Producer p, String topic, int size, int batchSize, int pipeline, long end,
-                              AtomicLong sent, AtomicReference<Throwable> failure) {
+    private static void write(Producer p, String topic, int size, int batchSize, int pipeline, double ratePerSecond,
+                              long start, long end, AtomicLong sent, AtomicReference<Throwable> failure) {
+        long nsPerBatch = ratePerSecond > 0 ? (long) (batchSize * 1e9 / ratePerSecond) : 0;
+        long batches = 0;
         Semaphore window = new Semaphore(pipeline);
         byte[][] bodies = new byte[batchSize][];
         for (int i = 0; i < batchSize; i++) {
@@ -92,6 +99,11 @@ public final class BenchWriter {
         List<byte[]> batch = Arrays.asList(bodies);
         try {
             while (System.nanoTime() < end && failure.get() == null) {
+                if (nsPerBatch > 0) { // paced: batch n leaves at start + n * interval
+                    long due = start + batches++ * nsPerBatch;
+                    for (long wait; (wait = due - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    if (System.nanoTime() >= end) break;
+                }
                 window.acquire();
                 if (size >= 8) {
                     long now = Bench.epochNanos();

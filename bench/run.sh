@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Our nsqd measured the way bench/REFERENCE.md measured NSQ 1.3.0: loopback, bench_writer then
+# bench_reader (2 connections each, 10 s runs), one line per figure. Builds what is missing.
+#   bench/run.sh            # every figure
+#   RUNFOR=5s bench/run.sh  # shorter runs
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+runfor="${RUNFOR:-10s}"
+tcp=127.0.0.1:${BENCH_TCP_PORT:-14150}
+http=127.0.0.1:${BENCH_HTTP_PORT:-14151}
+if [ ! -f nsqd/target/nsqd-1.3.0-SNAPSHOT.jar ] || [ ! -f tools/target/tools-1.3.0-SNAPSHOT.jar ]; then
+  mvn -B -q -DskipTests package
+fi
+
+nsqd_pid=""
+start_nsqd() { # extra nsqd flags
+  data=$(mktemp -d)
+  bin/nsqd --tcp-address=$tcp --http-address=$http --data-path="$data" --log-level=warn "$@" 2>"$data/nsqd.log" &
+  nsqd_pid=$!
+  for _ in $(seq 1 120); do curl -sf "http://$http/ping" >/dev/null 2>&1 && break; sleep 0.25; done
+  curl -sf -X POST "http://$http/topic/create?topic=sub_bench" >/dev/null
+  curl -sf -X POST "http://$http/channel/create?topic=sub_bench&channel=ch" >/dev/null
+}
+stop_nsqd() {
+  peak=$(awk '/VmHWM/ {printf "%d MiB", $2/1024}' /proc/$nsqd_pid/status)
+  kill -TERM $nsqd_pid; wait $nsqd_pid 2>/dev/null || true
+  rm -rf "$data"
+}
+rate() { sed -n 's/.* - \([0-9.]*\)ops\/s.*/\1/p' | awk '{printf "%.0fk msgs/s", $1/1000}'; }
+
+echo "nsq-java bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), runs of $runfor"
+figure() { # name, nsqd flags (quoted), size, batch
+  local name="$1" flags="$2" size="$3" batch="$4"
+  # shellcheck disable=SC2086
+  start_nsqd $flags
+  w=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=$size --batch-size=$batch | grep '^duration')
+  r=$(bin/bench_reader --nsqd-tcp-address=$tcp --runfor=$runfor --size=$size --channel=ch | grep '^duration')
+  stop_nsqd
+  printf '%-52s writer %s   reader %s   peak RSS %s\n' "$name" "$(echo "$w" | rate)" "$(echo "$r" | rate)" "$peak"
+}
+figure "200 B, MPUB 200, --mem-queue-size=1000000" "--mem-queue-size=1000000" 200 200
+figure "200 B, MPUB 200, default mem queue (rest on disk)" "" 200 200
+figure "100 B, MPUB 200, --mem-queue-size=1000000" "--mem-queue-size=1000000" 100 200
+
+# one message per publish, waiting for each reply: the round trip
+start_nsqd
+w=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=100 --batch-size=1 --pipeline=1 --connections=1 | grep '^duration')
+stop_nsqd
+printf '%-52s %s (%s per round trip)\n' "100 B, one message per PUB, waiting for each reply" "$(echo "$w" | rate)" \
+  "$(echo "$w" | sed -n 's/.* - \([0-9.]*us\)\/op.*/\1/p')"
+
+# publish-to-receive latency at half the maximum rate, writer and reader at once
+start_nsqd
+max=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --batch-size=200 | grep '^duration' | sed -n 's/.* - \([0-9.]*\)ops\/s.*/\1/p')
+half=$(awk -v m="$max" 'BEGIN {printf "%d", m/2}')
+curl -sf -X POST "http://$http/channel/empty?topic=sub_bench&channel=ch" >/dev/null
+bin/bench_reader --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --channel=ch > /tmp/bench_reader.$$ &
+reader=$!
+bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --batch-size=20 --pipeline=1 --rate="$half" >/dev/null
+wait $reader
+stop_nsqd
+printf '%-52s %s\n' "200 B at half the max rate ($((half / 1000))k msgs/s): latency" "$(grep '^latency' /tmp/bench_reader.$$)"
+rm -f /tmp/bench_reader.$$
