@@ -64,6 +64,15 @@ public final class ChannelStats {
         return s;
     }
 
+    /** One channel of a topic summed over the given per-node topic figures (nodes without it are skipped). */
+    public static ChannelStats aggregate(String topic, String channel, List<TopicStats> perNode) {
+        ChannelStats t = total(topic, channel);
+        for (TopicStats n : perNode) {
+            for (ChannelStats c : n.channels) if (c.channelName.equals(channel)) t.add(c);
+        }
+        return t;
+    }
+
     void add(ChannelStats a) {
         depth += a.depth;
         memoryDepth += a.memoryDepth;
