@@ -41,6 +41,7 @@ public final class StatsSampler {
     private long timerId = -1;
     private boolean sampling;
     private String latest;
+    private String lastProblem = "";
 
     public StatsSampler(Vertx vertx, ClusterInfo ci, long intervalMs, long historyMs) {
         this.vertx = vertx;
@@ -85,10 +86,19 @@ public final class StatsSampler {
                                 : failedSnapshot(at, "UPSTREAM_ERROR: " + ar.cause().getMessage()).encode();
                         latest = snap;
                     }
-                    if (ar.failed()) log.debug("SAMPLER: failed to sample - {}", ar.cause().getMessage());
+                    logChange(ar.failed() ? "failed to query any node - " + ar.cause().getMessage()
+                            : String.join("; ", ar.result().errors()));
                     for (Consumer<String> l : listeners) l.accept(snap);
                     return Future.succeededFuture();
                 });
+    }
+
+    /** Logs a node going down or coming back once, not on every sample. */
+    private synchronized void logChange(String problem) {
+        if (problem.equals(lastProblem)) return;
+        if (problem.isEmpty()) log.info("SAMPLER: every node answers again");
+        else log.warn("SAMPLER: {}", problem);
+        lastProblem = problem;
     }
 
     private JsonObject failedSnapshot(long at, String message) {
