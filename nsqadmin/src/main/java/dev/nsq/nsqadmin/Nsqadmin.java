@@ -73,8 +73,10 @@ public final class Nsqadmin {
         r.get(base + "/api/events").handler(new EventStream(sampler)::handle);
         new ConfigRoutes(config, ip -> cidr == null || cidr.contains(ip)).mount(r, base);
         new StaticPages(base, opts.devStaticDir).mount(r);
-        r.route().last().handler(ctx -> ctx.fail(404));
         r.route().failureHandler(Reply::failure);
+        // no route for the path (404) or for the method (405): NSQ's JSON errors all the same
+        r.errorHandler(404, Reply::failure);
+        r.errorHandler(405, Reply::failure);
 
         HostPort hp;
         try {
@@ -101,11 +103,15 @@ public final class Nsqadmin {
     /** Stops sampling and listening; closes the Vert.x instance only if this object made it. Idempotent. */
     public Future<Void> stop() {
         if (sampler != null) sampler.stop();
-        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        HttpServer s = server;
+        Upstream u = upstream;
         server = null;
-        return closed
-                .compose(v -> upstream == null ? Future.succeededFuture() : upstream.close())
-                .compose(v -> ownsVertx ? vertx.close() : Future.succeededFuture())
-                .onComplete(ar -> upstream = null);
+        upstream = null;
+        Future<Void> done = (s == null ? Future.<Void>succeededFuture() : s.close()).otherwiseEmpty()
+                .compose(v -> u == null ? Future.<Void>succeededFuture() : u.close().otherwiseEmpty());
+        if (!ownsVertx) return done;
+        // detach from the event-loop context first: the result is delivered after vertx.close(),
+        // when that context's event loop is gone and could not run the callbacks any more
+        return Future.fromCompletionStage(done.toCompletionStage()).eventually(() -> vertx.close());
     }
 }
