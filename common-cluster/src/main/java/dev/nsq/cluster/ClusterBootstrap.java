@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterBootstrap {
     private static final Logger log = LoggerFactory.getLogger(ClusterBootstrap.class);
 
+    private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
     private ClusterBootstrap() {}
 
     public static Future<Vertx> start(ClusterOptions o) {
@@ -39,6 +41,33 @@ public final class ClusterBootstrap {
             return vi.clusterManager().getNodeId();
         }
         return null;
+    }
+
+    /**
+     * Calls {@code listener} with the node ID of every member that leaves the cluster (stops,
+     * crashes, is cut off), on a Hazelcast thread. No-op when not clustered. Hazelcast's own
+     * membership events, because Vert.x's node listener slot is taken by Vert.x itself.
+     */
+    public static void onNodeLeft(Vertx vertx, java.util.function.Consumer<String> listener) {
+        if (!(vertx instanceof io.vertx.core.internal.VertxInternal vi)
+                || !(vi.clusterManager() instanceof HazelcastClusterManager hz)) return;
+        hz.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent e) { }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                // vertx-hazelcast files the Vert.x node ID as a member attribute (it is not the member UUID)
+                String id = e.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+                listener.accept(id != null ? id : e.getMember().getUuid().toString());
+            }
+        });
+    }
+
+    /** True when {@code nodeId} is a current member (always true when not clustered). */
+    public static boolean isMember(Vertx vertx, String nodeId) {
+        if (!(vertx instanceof io.vertx.core.internal.VertxInternal vi) || vi.clusterManager() == null) return true;
+        return vi.clusterManager().getNodes().contains(nodeId);
     }
 
     static String bindHost(ClusterOptions o) {

@@ -1,6 +1,7 @@
 package dev.nsq.nsqadmin;
 
 import dev.nsq.nsqadmin.api.ConfigRoutes;
+import dev.nsq.protocol.flags.LogLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ final class LiveConfig implements ConfigRoutes.Settings {
 
     @Override
     public boolean setLogLevel(String level) {
-        if (LogLevel.number(level) < 0 || !LogLevel.apply(level)) return false;
+        if (!LogLevel.isValid(level) || !LogLevel.apply(level)) return false;
         logLevel = level.toLowerCase();
         return true;
     }

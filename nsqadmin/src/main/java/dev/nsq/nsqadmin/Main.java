@@ -2,6 +2,7 @@ package dev.nsq.nsqadmin;
 
 import dev.nsq.protocol.Version;
 import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.protocol.flags.LogLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class Main {
         }
         LogLevel.apply(opts.logLevel);
         Logger log = LoggerFactory.getLogger(Main.class);
+        if (!opts.ignoredConfigKeys.isEmpty()) log.warn("CONFIG: ignoring unknown options {}", opts.ignoredConfigKeys);
         Nsqadmin admin = new Nsqadmin(opts);
         try {
             admin.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.nsq.nsqadmin;
 
 import dev.nsq.protocol.flags.ConfigFile;
 import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.protocol.flags.LogLevel;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -62,6 +63,9 @@ public final class NsqadminOptions {
             "nsqd_http_addresses", "nsqd-http-address",
             "admin_users", "admin-user");
 
+    /** Keys of the config file that name no option (skipped, as NSQ does); Main logs them. */
+    public final List<String> ignoredConfigKeys = new ArrayList<>();
+
     public boolean showVersion;
     public boolean showHelp;
 
@@ -73,7 +77,7 @@ public final class NsqadminOptions {
         f.parse(args);
         if (!config[0].isEmpty() && !o.showHelp && !o.showVersion) {
             try {
-                ConfigFile.apply(f, Path.of(config[0]), CFG_ALIASES);
+                o.ignoredConfigKeys.addAll(ConfigFile.apply(f, Path.of(config[0]), CFG_ALIASES));
             } catch (IOException e) {
                 throw new FlagSet.FlagException("failed to load config file " + config[0] + " - " + e);
             }
@@ -138,7 +142,7 @@ public final class NsqadminOptions {
         if (statsSampleIntervalMs < 100) throw new FlagSet.FlagException("--stats-sample-interval must be >= 100ms");
         if (statsHistoryMs < statsSampleIntervalMs)
             throw new FlagSet.FlagException("--stats-history must be >= --stats-sample-interval");
-        if (LogLevel.number(logLevel) < 0) throw new FlagSet.FlagException("invalid log level " + logLevel);
+        if (!LogLevel.isValid(logLevel)) throw new FlagSet.FlagException("invalid log level " + logLevel);
     }
 
     /** The base path as routes want it: leading slash, no trailing slash ("" for the root). */

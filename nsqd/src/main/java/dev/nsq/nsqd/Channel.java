@@ -94,7 +94,11 @@ final class Channel {
         if (memoryQueue.size() < options.memQueueSize || backend == null || flushed) {
             memoryQueue.addLast(m);
         } else {
-            backend.write(List.of(m)).thenRun(this::clientReady);
+            long seq = DiskBackend.takeSeq(m); // the old record goes once the new one is written
+            backend.write(List.of(m)).thenRun(() -> {
+                backend.ack(seq);
+                clientReady();
+            });
         }
     }
 
@@ -115,6 +119,7 @@ final class Channel {
             if (c == null) return;
             Message m = memoryQueue.pollFirst();
             if (c.sampleRate > 0 && ThreadLocalRandom.current().nextInt(100) > c.sampleRate) {
+                if (backend != null) backend.ack(m);
                 continue; // sampled out: dropped for this channel, as NSQ does
             }
             startInFlight(m, c);
@@ -198,6 +203,7 @@ final class Channel {
         String err = checkOwner(c, m);
         if (err != null) return err;
         removeInFlight(c, m);
+        if (backend != null) backend.ack(m);
         c.finishCount++;
         dispatch();
         return null;
@@ -319,7 +325,7 @@ final class Channel {
         inFlight.clear();
         inFlightByTimeout.drain();
         CompletableFuture<Void> w = all.isEmpty() ? DONE : backend.write(all);
-        return w.handle((v, e) -> null).thenCompose(v -> backend.close());
+        return w.handle((v, e) -> e == null).thenCompose(backend::close);
     }
 
     DiskBackend backend() { return backend; }

@@ -1,13 +1,17 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.daemon.HttpEnvelope;
+
+import dev.nsq.protocol.flags.LogLevel;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.nsq.nsqd.HttpApi.error;
-import static dev.nsq.nsqd.HttpApi.json;
+import static dev.nsq.daemon.HttpEnvelope.error;
+import static dev.nsq.daemon.HttpEnvelope.json;
 
 /**
  * {@code GET/PUT /config/:opt}. Options are named as NSQ's config keys (flag names with '_');
@@ -42,7 +46,7 @@ final class ConfigRoutes {
             switch (opt) {
                 case "nsqlookupd_tcp_addresses" -> {
                     try {
-                        JsonNode arr = HttpApi.JSON.readTree(body);
+                        JsonNode arr = HttpEnvelope.JSON.readTree(body);
                         if (arr == null || !arr.isArray()) throw new IllegalArgumentException();
                         List<String> addrs = new ArrayList<>();
                         for (JsonNode n : arr) {

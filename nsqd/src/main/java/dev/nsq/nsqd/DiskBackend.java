@@ -23,7 +23,9 @@ import java.util.function.LongSupplier;
  * The disk queue of one topic or channel, driven asynchronously: every operation is a task on the
  * queue's own serial executor (a shared worker pool), so no event loop ever waits on the disk.
  * Writes complete their future once the bytes are in the file (and fsynced when --sync-every says
- * so); the publisher is acknowledged only then.
+ * so); the publisher is acknowledged only then. A message read from here carries its record's
+ * sequence number ({@link Message#diskSeq}) until it is {@linkplain #ack acknowledged}: finished, or
+ * safely written elsewhere. Until then a crash re-reads it (see DiskQueue's read window).
  *
  * <p>Thread-safe: callers on any thread; the {@link DiskQueue} is touched only by the executor.
  */
@@ -36,6 +38,9 @@ final class DiskBackend {
     private final LongSupplier idFallback;
     private DiskQueue queue;
     private IOException openError;
+    /** Acknowledged record sequence numbers waiting for the executor (see {@link #ack(long)}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> pendingAcks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean ackDrainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     /** Messages on disk plus those submitted and not yet written, for depth in /stats. */
     private final AtomicLong depth = new AtomicLong();
 
@@ -87,10 +92,11 @@ final class DiskBackend {
             List<Message> out = new ArrayList<>();
             if (queue == null) return out;
             try {
-                byte[] r;
+                DiskQueue.Record r;
                 while (out.size() < max && (r = queue.readOne()) != null) {
-                    Message m = decode(r);
-                    if (m != null) out.add(m);
+                    Message m = decode(r.data());
+                    m.diskSeq = r.seq();
+                    out.add(m);
                 }
             } catch (IOException e) {
                 log.error("DISKQUEUE({}): failed to read - {}", name, e.toString());
@@ -98,6 +104,49 @@ final class DiskBackend {
             depth.set(queue.depth());
             return out;
         }, executor);
+    }
+
+    /** The message read from here is finished or safely elsewhere; a no-op for one that was not. */
+    void ack(Message m) {
+        long seq = m.diskSeq;
+        if (seq < 0) return;
+        m.diskSeq = -1;
+        ack(seq);
+    }
+
+    /**
+     * Acknowledges a record by sequence number (taken off a message with {@link #takeSeq}). Acks
+     * from many FINs are gathered into one task and one metadata write on the queue's executor.
+     */
+    void ack(long seq) {
+        if (seq < 0) return;
+        pendingAcks.add(seq);
+        if (ackDrainScheduled.compareAndSet(false, true)) executor.execute(this::drainAcks);
+    }
+
+    private void drainAcks() {
+        ackDrainScheduled.set(false); // acks added from now on schedule another drain
+        long[] seqs = new long[Math.max(16, pendingAcks.size())];
+        int n = 0;
+        Long seq;
+        while ((seq = pendingAcks.poll()) != null) {
+            if (n == seqs.length) seqs = java.util.Arrays.copyOf(seqs, n * 2);
+            seqs[n++] = seq;
+        }
+        if (n == 0 || queue == null) return;
+        try {
+            queue.ack(java.util.Arrays.copyOf(seqs, n));
+        } catch (IOException e) {
+            health.failed(e);
+            log.error("DISKQUEUE({}): failed to sync after acknowledgements - {}", name, e.toString());
+        }
+    }
+
+    /** The message's record sequence number, leaving the message without one (-1 if it had none). */
+    static long takeSeq(Message m) {
+        long seq = m.diskSeq;
+        m.diskSeq = -1;
+        return seq;
     }
 
     /** Drops everything on disk. */
@@ -136,9 +185,14 @@ final class DiskBackend {
         });
     }
 
-    CompletableFuture<Void> close() {
+    /**
+     * Closes the queue. {@code writtenBack}: everything read from it and still held was just written
+     * back to it (shutdown), so nothing read before needs re-reading.
+     */
+    CompletableFuture<Void> close(boolean writtenBack) {
         return CompletableFuture.runAsync(() -> {
             try {
+                if (queue != null && writtenBack) queue.ackAll();
                 if (queue != null) queue.close();
             } catch (IOException e) {
                 log.error("DISKQUEUE({}): failed to close - {}", name, e.toString());

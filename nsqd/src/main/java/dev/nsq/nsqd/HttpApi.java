@@ -1,9 +1,7 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.daemon.HttpEnvelope;
 import dev.nsq.protocol.HostPort;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nsq.protocol.Names;
 import dev.nsq.protocol.Version;
 import dev.nsq.protocol.json.NsqdInfo;
@@ -12,13 +10,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 
 /**
  * nsqd's HTTP API (NSQ's "V1" envelope): routes, methods, status codes and error bodies as NSQ 1.3,
@@ -27,9 +23,6 @@ import java.util.List;
  */
 final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-    static final ObjectMapper JSON = new ObjectMapper();
-    private static final String NSQ_CONTENT_TYPE = "X-NSQ-Content-Type";
-    private static final String NSQ_CONTENT_TYPE_V1 = "nsq; version=1.0";
 
     private final Nsqd nsqd;
     private final NsqdOptions opts;
@@ -44,7 +37,7 @@ final class HttpApi {
         if (opts.httpAddress.isEmpty()) return Future.succeededFuture();
         Router r = Router.router(nsqd.vertx());
         r.get("/ping").handler(this::ping);
-        r.get("/info").handler(ctx -> json(ctx, info()));
+        r.get("/info").handler(ctx -> HttpEnvelope.json(ctx, info()));
         r.post("/pub").handler(ctx -> new HttpPublish(nsqd, this).pub(ctx));
         r.post("/mpub").handler(ctx -> new HttpPublish(nsqd, this).mpub(ctx));
         r.get("/stats").handler(ctx -> new StatsHandler(nsqd, this).handle(ctx));
@@ -62,12 +55,7 @@ final class HttpApi {
         ConfigRoutes config = new ConfigRoutes(nsqd, this);
         r.get("/config/:opt").handler(config::get);
         r.put("/config/:opt").handler(config::put);
-        r.errorHandler(404, ctx -> error(ctx, 404, "NOT_FOUND"));
-        r.errorHandler(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED"));
-        r.errorHandler(500, ctx -> {
-            log.error("HTTP: internal error on {}", ctx.request().path(), ctx.failure());
-            error(ctx, 500, "INTERNAL_ERROR");
-        });
+        HttpEnvelope.errorHandlers(r, log);
         HostPort hp = HostPort.parse(opts.httpAddress, 4151);
         server = nsqd.vertx().createHttpServer();
         return server.requestHandler(r).listen(hp.port(), hp.host())
@@ -94,42 +82,6 @@ final class HttpApi {
                 opts.maxOutputBufferTimeoutMs * 1_000_000L, opts.maxDeflateLevel);
     }
 
-    // ---- the envelope ----------------------------------------------------------------------
-
-    static HttpServerResponse v1(RoutingContext ctx) {
-        return ctx.response().putHeader(NSQ_CONTENT_TYPE, NSQ_CONTENT_TYPE_V1);
-    }
-
-    static void ok(RoutingContext ctx) {
-        v1(ctx).putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
-    }
-
-    /** 200 with an empty body, NSQ's answer for a nil result. */
-    static void empty(RoutingContext ctx) {
-        v1(ctx).end();
-    }
-
-    static void json(RoutingContext ctx, Object value) {
-        try {
-            byte[] b = JSON.writeValueAsBytes(value);
-            v1(ctx).putHeader("Content-Type", "application/json; charset=utf-8").end(Buffer.buffer(b));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
-    }
-
-    static void error(RoutingContext ctx, int status, String message) {
-        if (ctx.response().ended()) return;
-        v1(ctx).setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
-                .end("{\"message\":\"" + message + "\"}");
-    }
-
-    /** Query parameter as NSQ reads it: from the URL only; null when absent. */
-    static String param(RoutingContext ctx, String name) {
-        List<String> all = ctx.queryParam(name);
-        return all.isEmpty() ? null : all.get(0);
-    }
-
     static boolean validName(String n) { return Names.isValid(n); }
 
     /**
@@ -154,8 +106,8 @@ final class HttpApi {
     static void whenDone(Nsqd nsqd, RoutingContext ctx, java.util.concurrent.CompletableFuture<?> work) {
         io.vertx.core.Context loop = nsqd.vertx().getOrCreateContext();
         work.whenComplete((v, e) -> loop.runOnContext(x -> {
-            if (e == null) empty(ctx);
-            else error(ctx, 500, "INTERNAL_ERROR - " + reason(e));
+            if (e == null) HttpEnvelope.empty(ctx);
+            else HttpEnvelope.error(ctx, 500, "INTERNAL_ERROR - " + reason(e));
         }));
     }
 

@@ -1,5 +1,7 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.daemon.HttpEnvelope;
+
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -7,8 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.nsq.nsqd.HttpApi.error;
-import static dev.nsq.nsqd.HttpApi.param;
+import static dev.nsq.daemon.HttpEnvelope.error;
+import static dev.nsq.daemon.HttpEnvelope.param;
 
 /** {@code POST /pub} and {@code POST /mpub}, checked in NSQ's order so each failure gets NSQ's status. */
 final class HttpPublish {
@@ -130,12 +132,12 @@ final class HttpPublish {
     private void finish(RoutingContext ctx, String topic, List<byte[]> bodies, long deferMs) {
         if (bodies.isEmpty()) {
             nsqd.getOrCreateTopic(topic);
-            HttpApi.ok(ctx);
+            HttpEnvelope.ok(ctx);
             return;
         }
         io.vertx.core.Context loop = nsqd.vertx().getOrCreateContext();
         nsqd.publish(topic, bodies, deferMs).whenComplete((v, e) -> loop.runOnContext(x -> {
-            if (e == null) HttpApi.ok(ctx);
+            if (e == null) HttpEnvelope.ok(ctx);
             else if (nsqd.isExiting()) error(ctx, 503, "EXITING");
             else error(ctx, 500, "INTERNAL_ERROR - " + HttpApi.reason(e));
         }));

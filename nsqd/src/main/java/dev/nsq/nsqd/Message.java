@@ -23,6 +23,11 @@ final class Message {
     long priorityNs;
     /** Slot in the priority queue that holds it, -1 when in none. */
     int queueIndex = -1;
+    /**
+     * Sequence number of the disk record this message was read from, until that record is
+     * acknowledged (FIN, or written back elsewhere); -1 when it did not come from disk.
+     */
+    long diskSeq = -1;
 
     Message(long id, long timestampNs, byte[] body) {
         this.id = id;

@@ -3,6 +3,7 @@ package dev.nsq.nsqd;
 import dev.nsq.protocol.HostPort;
 
 import dev.nsq.cluster.ClusterBootstrap;
+import dev.nsq.daemon.DaemonMain;
 import dev.nsq.nsqd.lookup.ChannelPrecreation;
 import dev.nsq.nsqd.lookup.LookupLoop;
 import dev.nsq.protocol.Names;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safety: topics live in a concurrent map; creation and deletion of topics take this
  * object's monitor so that a topic is never created twice or resurrected half-deleted.
  */
-public final class Nsqd {
+public final class Nsqd implements DaemonMain.Daemon {
     private static final Logger log = LoggerFactory.getLogger(Nsqd.class);
     /** NSQ's QueueScanInterval: how often in-flight timeouts and deferred messages are checked. */
     static final long QUEUE_SCAN_INTERVAL_MS = 100;
@@ -70,6 +71,7 @@ public final class Nsqd {
      * Locks and loads the data path, then listens; completes when both listeners are up. Joins
      * the clustered event bus first when cluster members are configured.
      */
+    @Override
     public Future<Void> start() {
         if (vertx != null) return startOn();
         return ClusterBootstrap.start(options.cluster).compose(v -> {
@@ -137,6 +139,7 @@ public final class Nsqd {
      * Stops as NSQ does on SIGTERM: listeners and clients close, then every memory, in-flight and
      * deferred message is written to disk, the queues are synced and nsqd.dat is saved.
      */
+    @Override
     public Future<Void> stop() {
         exiting = true;
         if (vertx == null) return Future.succeededFuture();

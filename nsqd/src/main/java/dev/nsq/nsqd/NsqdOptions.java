@@ -1,6 +1,7 @@
 package dev.nsq.nsqd;
 
 import dev.nsq.cluster.ClusterOptions;
+import dev.nsq.daemon.DaemonOptions;
 import dev.nsq.protocol.flags.FlagSet;
 
 import java.net.InetAddress;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
@@ -15,10 +17,8 @@ import java.util.zip.CRC32;
  * (the {@code Ms} suffix); sizes are bytes. One instance is built by {@link #fromArgs} (or by a
  * test) and then only read.
  */
-public final class NsqdOptions {
+public final class NsqdOptions extends DaemonOptions {
     // basic
-    public String logLevel = "info";
-    public String logPrefix = "[nsqd] ";
     public long nodeId = defaultNodeId();
     public String tcpAddress = "0.0.0.0:4150";
     public String httpAddress = "0.0.0.0:4151";
@@ -69,28 +69,26 @@ public final class NsqdOptions {
     /** Joining the clustered event bus (Hazelcast); off unless members are given. */
     public final ClusterOptions cluster = new ClusterOptions();
 
-    public boolean showVersion;
-    public boolean showHelp;
+    /** NSQ's config-file names that are not the flag name with underscores. */
+    private static final Map<String, String> CONFIG_ALIASES = Map.of(
+            "nsqlookupd_tcp_addresses", "lookupd-tcp-address",
+            "auth_http_addresses", "auth-http-address");
 
     /** Parses NSQ-style flags. Throws {@link FlagSet.FlagException} with Go's wording on bad input. */
     public static NsqdOptions fromArgs(String... args) {
         NsqdOptions o = new NsqdOptions();
-        FlagSet f = o.flagSet();
-        f.parse(args);
+        o.parse(args, CONFIG_ALIASES);
         o.cluster.applyEnvironment();
         o.validate();
         return o;
     }
 
+    public NsqdOptions() { super("[nsqd] "); }
+
+    @Override
     public FlagSet flagSet() {
         FlagSet f = new FlagSet("nsqd");
-        f.bool("help", false, "print usage and exit", v -> showHelp = v);
-        f.bool("h", false, "print usage and exit", v -> showHelp = v);
-        f.string("config", "", "path to config file", v -> { });
-        f.bool("version", false, "print version string", v -> showVersion = v);
-        f.string("log-level", "info", "set log verbosity: debug, info, warn, error, or fatal", v -> logLevel = v);
-        f.string("log-prefix", "[nsqd] ", "log message prefix", v -> logPrefix = v);
-        f.bool("verbose", false, "[deprecated] has no effect, use --log-level", v -> { });
+        basicFlags(f);
         f.integer("node-id", nodeId, "unique part for message IDs, (int) in range [0,1024) (default is hash of hostname)", v -> nodeId = v);
         f.integer("worker-id", nodeId, "[deprecated] use --node-id", v -> nodeId = v);
         f.string("https-address", httpsAddress, "<addr>:<port> to listen on for HTTPS clients", v -> httpsAddress = v);

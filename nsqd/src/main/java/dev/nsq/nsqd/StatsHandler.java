@@ -1,5 +1,7 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.daemon.HttpEnvelope;
+
 import dev.nsq.protocol.Version;
 import dev.nsq.protocol.json.NsqdStats;
 import dev.nsq.protocol.json.NsqdStats.ChannelStats;
@@ -23,16 +25,16 @@ final class StatsHandler {
     StatsHandler(Nsqd nsqd, HttpApi api) { this.nsqd = nsqd; }
 
     void handle(RoutingContext ctx) {
-        String format = HttpApi.param(ctx, "format");
-        String topic = orEmpty(HttpApi.param(ctx, "topic"));
-        String channel = orEmpty(HttpApi.param(ctx, "channel"));
-        boolean includeClients = boolParam(HttpApi.param(ctx, "include_clients"));
-        boolean includeMem = boolParam(HttpApi.param(ctx, "include_mem"));
+        String format = HttpEnvelope.param(ctx, "format");
+        String topic = orEmpty(HttpEnvelope.param(ctx, "topic"));
+        String channel = orEmpty(HttpEnvelope.param(ctx, "channel"));
+        boolean includeClients = boolParam(HttpEnvelope.param(ctx, "include_clients"));
+        boolean includeMem = boolParam(HttpEnvelope.param(ctx, "include_mem"));
         NsqdStats stats = snapshot(topic, channel, includeClients, includeMem);
         if ("json".equals(format)) {
-            HttpApi.json(ctx, stats);
+            HttpEnvelope.json(ctx, stats);
         } else {
-            HttpApi.v1(ctx).putHeader("Content-Type", "text/plain; charset=utf-8")
+            HttpEnvelope.v1(ctx).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end(StatsText.render(stats, nsqd.startTime()));
         }
     }

@@ -108,6 +108,19 @@ final class Topic {
         return targets.length == 1 ? castVoid(writes[0]) : CompletableFuture.allOf(writes);
     }
 
+    /**
+     * Fan-out of messages read from this topic's disk queue: their records are acknowledged once
+     * every channel has them (in memory, or written to its own disk queue), so a crash before that
+     * re-reads them rather than losing them.
+     */
+    private CompletableFuture<Void> fanOutAndAck(List<Message> batch) {
+        long[] seqs = new long[batch.size()];
+        for (int i = 0; i < seqs.length; i++) seqs[i] = DiskBackend.takeSeq(batch.get(i));
+        CompletableFuture<Void> written = fanOut(batch);
+        if (backend != null) written.thenRun(() -> { for (long seq : seqs) backend.ack(seq); });
+        return written;
+    }
+
     @SuppressWarnings("unchecked")
     private static CompletableFuture<Void> castVoid(CompletableFuture<?> f) { return (CompletableFuture<Void>) f; }
 
@@ -118,7 +131,7 @@ final class Topic {
             if (!memoryQueue.isEmpty()) {
                 List<Message> held = new ArrayList<>(memoryQueue);
                 memoryQueue.clear();
-                fanOut(held);
+                fanOutAndAck(held);
             }
             if (backend == null || pumping || backend.depth() == 0) return;
             pumping = true;
@@ -134,7 +147,7 @@ final class Topic {
             synchronized (this) {
                 if (msgs != null && !msgs.isEmpty()) {
                     if (paused || channels.isEmpty() || deleted || flushed) hold(msgs); // back to waiting
-                    else written = fanOut(msgs);
+                    else written = fanOutAndAck(msgs);
                 }
                 again = msgs != null && !msgs.isEmpty() && backend.depth() > 0
                         && !paused && !channels.isEmpty() && !deleted && !flushed;
@@ -219,7 +232,7 @@ final class Topic {
                 List<Message> held = new ArrayList<>(memoryQueue);
                 memoryQueue.clear();
                 CompletableFuture<Void> w = held.isEmpty() ? DONE : backend.write(held);
-                all.add(w.handle((v, e) -> null).thenCompose(v -> backend.close()));
+                all.add(w.handle((v, e) -> e == null).thenCompose(backend::close));
             }
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));

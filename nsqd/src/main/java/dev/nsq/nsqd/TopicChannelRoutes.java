@@ -1,10 +1,12 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.daemon.HttpEnvelope;
+
 import io.vertx.ext.web.RoutingContext;
 
-import static dev.nsq.nsqd.HttpApi.empty;
-import static dev.nsq.nsqd.HttpApi.error;
-import static dev.nsq.nsqd.HttpApi.param;
+import static dev.nsq.daemon.HttpEnvelope.empty;
+import static dev.nsq.daemon.HttpEnvelope.error;
+import static dev.nsq.daemon.HttpEnvelope.param;
 
 /** {@code /topic/*} and {@code /channel/*}: each with NSQ's own mix of checks and status codes. */
 final class TopicChannelRoutes {
@@ -92,25 +94,9 @@ final class TopicChannelRoutes {
 
     /** NSQ's getExistingTopicFromQuery: the *_ARG_* errors of GetTopicChannelArgs, then 404. */
     private Topic existingTopic(RoutingContext ctx) {
-        String topic = param(ctx, "topic");
-        if (topic == null) {
-            error(ctx, 400, "MISSING_ARG_TOPIC");
-            return null;
-        }
-        if (!HttpApi.validName(topic)) {
-            error(ctx, 400, "INVALID_ARG_TOPIC");
-            return null;
-        }
-        String channel = param(ctx, "channel");
-        if (channel == null) {
-            error(ctx, 400, "MISSING_ARG_CHANNEL");
-            return null;
-        }
-        if (!HttpApi.validName(channel)) {
-            error(ctx, 400, "INVALID_ARG_CHANNEL");
-            return null;
-        }
-        Topic t = nsqd.getTopic(topic);
+        String[] tc = HttpEnvelope.topicChannelArgs(ctx);
+        if (tc == null) return null;
+        Topic t = nsqd.getTopic(tc[0]);
         if (t == null) {
             error(ctx, 404, "TOPIC_NOT_FOUND");
             return null;

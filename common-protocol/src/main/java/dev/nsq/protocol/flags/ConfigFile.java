@@ -5,7 +5,9 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,17 +19,23 @@ public final class ConfigFile {
     private ConfigFile() {}
 
     /**
-     * Applies the file to every flag not given on the command line.
+     * Applies the file to every flag not given on the command line. Keys that name no flag are
+     * skipped, as NSQ's options.Resolve only looks up the options it has (a deploy file written for
+     * NSQ keeps working); they are returned so the daemon can log them.
      *
      * @param aliases config names that differ from the flag's ({@code nsqlookupd_tcp_addresses} →
      *                {@code lookupd-tcp-address})
      */
-    public static void apply(FlagSet flags, Path file, Map<String, String> aliases) throws IOException {
+    public static List<String> apply(FlagSet flags, Path file, Map<String, String> aliases) throws IOException {
+        List<String> ignored = new ArrayList<>();
         JsonNode root = new TomlMapper().readTree(file.toFile());
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String flag = aliases.getOrDefault(e.getKey(), e.getKey().replace('_', '-'));
-            if (!flags.has(flag)) throw new FlagSet.FlagException("config file " + file + ": unknown option " + e.getKey());
+            if (!flags.has(flag)) {
+                ignored.add(e.getKey());
+                continue;
+            }
             if (flags.seen().contains(flag)) continue; // the command line wins
             JsonNode v = e.getValue();
             if (v.isArray()) {
@@ -36,6 +44,7 @@ public final class ConfigFile {
                 flags.set(flag, v.asText());
             }
         }
+        return ignored;
     }
 
     /** The value of {@code --config} among the arguments, or null. */

@@ -43,10 +43,12 @@ class ConfigFileTest {
     }
 
     @Test
-    void unknownKeysAreErrors() throws Exception {
-        Path cfg = dir.resolve("bad.cfg");
-        Files.writeString(cfg, "no_such_option = 1\n");
-        FlagSet f = new FlagSet("x");
-        assertThrows(FlagSet.FlagException.class, () -> ConfigFile.apply(f, cfg, Map.of()));
+    void unknownKeysAreSkippedAndReportedAsNsqDoes() throws Exception {
+        Path cfg = dir.resolve("other.cfg");
+        Files.writeString(cfg, "no_such_option = 1\nmem_queue_size = 7\n");
+        long[] mem = {0};
+        FlagSet f = new FlagSet("x").integer("mem-queue-size", 1, "", v -> mem[0] = v);
+        assertEquals(List.of("no_such_option"), ConfigFile.apply(f, cfg, Map.of()));
+        assertEquals(7, mem[0]);
     }
 }

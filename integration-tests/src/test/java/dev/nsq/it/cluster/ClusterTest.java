@@ -32,7 +32,12 @@ class ClusterTest {
             Nsqlookupd l1 = lookupd(o -> { o.cluster.members.addAll(members); o.cluster.port = ports[0]; });
             cleanup.add(() -> sync(l1.stop()));
             Nsqlookupd l2 = lookupd(o -> { o.cluster.members.addAll(members); o.cluster.port = ports[1]; });
-            Nsqd a = nsqd(dir.resolve("a"), o -> { o.cluster.members.addAll(members); o.cluster.port = ports[2]; });
+            // node a registers with l1 both ways (event bus and TCP V1): it must still count once
+            Nsqd a = nsqd(dir.resolve("a"), o -> {
+                o.cluster.members.addAll(members);
+                o.cluster.port = ports[2];
+                o.lookupdTcpAddresses.add("127.0.0.1:" + l1.tcpPort());
+            });
             cleanup.add(() -> sync(a.stop()));
             Nsqd b = nsqd(dir.resolve("b"), o -> { o.cluster.members.addAll(members); o.cluster.port = ports[3]; });
             Nsqd tcpOnly = nsqd(dir.resolve("c"), o -> o.lookupdTcpAddresses.add("127.0.0.1:" + l1.tcpPort()));
@@ -49,13 +54,20 @@ class ClusterTest {
             assertEquals(200, post(tcpOnly.httpPort(), "/pub?topic=clustered", "from-c"));
             List<Integer> three = sorted(a.tcpPort(), b.tcpPort(), tcpOnly.tcpPort());
             await().atMost(Duration.ofSeconds(10)).until(() -> producerTcpPorts(l1, "clustered").equals(three));
+            assertEquals(3, getJson(l1.httpPort(), "/nodes").path("producers").size(), "one entry per node in /nodes");
 
             // a real client that only knows one lookupd receives from every node
             try (Consumer c = new Consumer("clustered", "ch", "127.0.0.1:" + l2.httpPort())) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> c.bodies.containsAll(List.of("from-a", "from-b")));
             }
+            // through the lookupd that also knows the TCP-only node: connected to all three, it gets
+            // what each publishes from now on (a new channel starts empty where the topic had channels)
             try (Consumer c = new Consumer("clustered", "ch2", "127.0.0.1:" + l1.httpPort())) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> c.bodies.containsAll(List.of("from-a", "from-b", "from-c")));
+                await().atMost(Duration.ofSeconds(20)).until(() -> c.connections() == 3);
+                assertEquals(200, post(a.httpPort(), "/pub?topic=clustered", "again-a"));
+                assertEquals(200, post(b.httpPort(), "/pub?topic=clustered", "again-b"));
+                assertEquals(200, post(tcpOnly.httpPort(), "/pub?topic=clustered", "again-c"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> c.bodies.containsAll(List.of("again-a", "again-b", "again-c")));
             }
 
             // stopping a node removes it from every lookupd (it leaves the cluster)

@@ -10,12 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The unmodified nsq-j 1.2 client finding producers through lookupd HTTP, collecting bodies. */
 final class Consumer implements AutoCloseable {
     final Set<String> bodies = ConcurrentHashMap.newKeySet();
+    /** Every delivery, duplicates included (at least once). */
+    final java.util.concurrent.atomic.AtomicInteger deliveries = new java.util.concurrent.atomic.AtomicInteger();
     private final Client client = new Client();
     private final Subscriber subscriber;
 
     Consumer(String topic, String channel, String... lookupdHttpAddresses) {
         subscriber = new Subscriber(client, 1, 100, lookupdHttpAddresses);
-        subscriber.subscribe(topic, channel, (com.sproutsocial.nsq.MessageDataHandler) data -> bodies.add(new String(data, StandardCharsets.UTF_8)));
+        subscriber.subscribe(topic, channel, (com.sproutsocial.nsq.MessageDataHandler) data -> {
+            deliveries.incrementAndGet();
+            bodies.add(new String(data, StandardCharsets.UTF_8));
+        });
     }
 
     int connections() { return subscriber.getConnectionCount(); }

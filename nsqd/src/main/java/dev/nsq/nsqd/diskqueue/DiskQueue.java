@@ -28,6 +28,10 @@ import java.util.List;
  *     readFileNum,readPos, writeFileNum,writePos, written to a temp file and renamed;</li>
  * <li>fully read files are deleted; a corrupt file is renamed {@code .bad} and skipped.</li>
  * </ul>
+ * Unlike go-diskqueue, a record read is not gone yet: the read position written to the metadata is
+ * that of the oldest record not yet {@linkplain #ack acknowledged} (see {@link ReadWindow}), with
+ * depth counting everything from there. A crash then re-reads what was in flight (at least once)
+ * instead of losing it, and NSQ reading our metadata does the same.
  *
  * <p>Blocking I/O: call it only from a worker thread (nsqd runs each queue on its own serial
  * executor). Not thread-safe on its own.
@@ -46,6 +50,10 @@ public final class DiskQueue {
     private long readFileNum, readPos;
     private long writeFileNum, writePos;
     private long maxBytesPerFileRead;
+    /** Records handed out and not yet acknowledged; their oldest start is the persisted read position. */
+    private final ReadWindow window = new ReadWindow();
+    /** Files below this number are deleted; files from here to the read file wait for acknowledgements. */
+    private long oldestFileNum;
 
     private FileChannel writeFile;
     private DataInputStream reader;
@@ -68,7 +76,11 @@ public final class DiskQueue {
 
     public String name() { return name; }
 
+    /** Records not yet read (those handed out and unacknowledged are not counted). */
     public long depth() { return depth; }
+
+    /** A record and its sequence number, to {@link #ack} once it is safely elsewhere. */
+    public record Record(byte[] data, long seq) {}
 
     Path dataFile(long num) { return dir.resolve(String.format("%s.diskqueue.%06d.dat", name, num)); }
 
@@ -120,10 +132,10 @@ public final class DiskQueue {
      * record makes the rest of its file unreadable: that file is renamed {@code .bad}, the queue
      * moves to the next one, and reading goes on.
      */
-    public byte[] readOne() throws IOException {
+    public Record readOne() throws IOException {
         while (readFileNum < writeFileNum || (readFileNum == writeFileNum && readPos < writePos)) {
             try {
-                byte[] r = readRecord();
+                Record r = readRecord();
                 if (r != null) return r;
             } catch (IOException e) {
                 handleReadError(e);
@@ -137,7 +149,7 @@ public final class DiskQueue {
         return null;
     }
 
-    private byte[] readRecord() throws IOException {
+    private Record readRecord() throws IOException {
         if (reader == null) {
             Path f = dataFile(readFileNum);
             RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r");
@@ -147,6 +159,7 @@ public final class DiskQueue {
             maxBytesPerFileRead = maxBytesPerFile;
             if (readFileNum < writeFileNum) maxBytesPerFileRead = raf.length();
         }
+        long startFile = readFileNum, startPos = readPos;
         int size;
         try {
             size = reader.readInt();
@@ -160,24 +173,54 @@ public final class DiskQueue {
         if (size < minMsgSize || size > maxMsgSize) throw new IOException("invalid message read size (" + size + ")");
         byte[] data = new byte[size];
         reader.readFully(data);
-        long oldFile = readFileNum;
         readPos += 4L + size;
         depth--;
-        dirty = true;
-        opsSinceSync++;
+        // nothing persisted changes: the record moves from depth into the window
+        long seq = window.add(startFile, startPos);
         if (readFileNum < writeFileNum && readPos >= maxBytesPerFileRead) advanceFile();
-        if (oldFile != readFileNum) sync();
-        else if (opsSinceSync >= syncEvery) sync();
-        return data;
+        return new Record(data, seq);
+    }
+
+    /**
+     * The records are safely elsewhere (finished, written back, handed on): once every older one is
+     * too, the persisted read position moves past them and fully read files are deleted. One batch
+     * counts as one operation towards --sync-every.
+     */
+    public void ack(long... seqs) throws IOException {
+        boolean moved = false;
+        for (long seq : seqs) moved |= window.ack(seq);
+        if (!moved) return;
+        dirty = true;
+        deleteReadFiles();
+        if (++opsSinceSync >= syncEvery) sync();
+    }
+
+    /** Everything handed out is safely elsewhere (written back at shutdown). */
+    public void ackAll() throws IOException {
+        if (window.isEmpty()) return;
+        window.clear();
+        dirty = true;
+        deleteReadFiles();
+    }
+
+    /** Records handed out and not yet acknowledged. */
+    public int unacknowledged() { return window.size(); }
+
+    private long committedFileNum() { return window.isEmpty() ? readFileNum : window.headFileNum(); }
+
+    private long committedPos() { return window.isEmpty() ? readPos : window.headPos(); }
+
+    private void deleteReadFiles() throws IOException {
+        long keep = committedFileNum();
+        for (; oldestFileNum < keep; oldestFileNum++) Files.deleteIfExists(dataFile(oldestFileNum));
     }
 
     private void advanceFile() throws IOException {
         closeReader();
-        Path done = dataFile(readFileNum);
         readFileNum++;
         readPos = 0;
-        Files.deleteIfExists(done);
-        sync();
+        deleteReadFiles();
+        dirty = true;
     }
 
     private void handleReadError(IOException e) throws IOException {
@@ -205,10 +248,12 @@ public final class DiskQueue {
     public void empty() throws IOException {
         closeReader();
         closeWriteFile();
-        for (long n = readFileNum; n <= writeFileNum; n++) Files.deleteIfExists(dataFile(n));
+        for (long n = oldestFileNum; n <= writeFileNum; n++) Files.deleteIfExists(dataFile(n));
         // go-diskqueue's skipToNextRWFile: both positions move to a fresh file
+        window.clear();
         writeFileNum++;
         readFileNum = writeFileNum;
+        oldestFileNum = readFileNum;
         readPos = writePos = 0;
         depth = 0;
         dirty = true;
@@ -220,7 +265,7 @@ public final class DiskQueue {
         deleted = true;
         closeReader();
         closeWriteFile();
-        for (long n = readFileNum; n <= writeFileNum; n++) Files.deleteIfExists(dataFile(n));
+        for (long n = Math.min(oldestFileNum, readFileNum); n <= writeFileNum; n++) Files.deleteIfExists(dataFile(n));
         Files.deleteIfExists(metaFile());
     }
 
@@ -275,6 +320,7 @@ public final class DiskQueue {
             String[] w = lines[2].trim().split(",");
             readFileNum = Long.parseLong(r[0]);
             readPos = Long.parseLong(r[1]);
+            oldestFileNum = readFileNum;
             writeFileNum = Long.parseLong(w[0]);
             writePos = Long.parseLong(w[1]);
         } catch (RuntimeException e) {
@@ -298,7 +344,8 @@ public final class DiskQueue {
     }
 
     private void persistMetadata() throws IOException {
-        String text = depth + "\n" + readFileNum + "," + readPos + "\n" + writeFileNum + "," + writePos + "\n";
+        String text = (depth + window.size()) + "\n" + committedFileNum() + "," + committedPos() + "\n"
+                + writeFileNum + "," + writePos + "\n";
         Path tmp = dir.resolve(name + ".diskqueue.meta.dat." + Long.toHexString(System.nanoTime()) + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));

@@ -93,6 +93,15 @@ public final class WireClient implements AutoCloseable {
         }
     }
 
+    /** The next frame that is not a heartbeat, or null once nothing came for {@code idleMs}. */
+    public Frame readSkippingHeartbeatsOrNull(int idleMs) throws IOException {
+        try {
+            return readSkippingHeartbeats(idleMs);
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+    }
+
     /** True if nothing arrives for {@code ms} (and the connection stays open). */
     public boolean silentFor(int ms) throws IOException {
         try {

@@ -1,14 +1,25 @@
-package dev.nsq.nsqd;
+package dev.nsq.protocol.flags;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
-/** NSQ's log levels (debug=1 .. fatal=5) mapped onto logback's root logger. */
-final class LogLevel {
+/**
+ * NSQ's log levels (debug=1 .. fatal=5) mapped onto logback's root logger; every daemon's
+ * {@code --log-level} and {@code /config/log_level}. Logback is the daemons' binding (provided here).
+ */
+public final class LogLevel {
     private LogLevel() {}
 
-    static int number(String level) {
+    /** True for the names NSQ accepts (debug, info, warn, error, fatal; any case). */
+    public static boolean isValid(String level) {
+        return switch (level.toLowerCase()) {
+            case "debug", "info", "warn", "error", "fatal" -> true;
+            default -> false;
+        };
+    }
+
+    public static int number(String level) {
         return switch (level.toLowerCase()) {
             case "debug" -> 1;
             case "info" -> 2;
@@ -20,7 +31,7 @@ final class LogLevel {
     }
 
     /** Sets the root level; false for a name NSQ would reject. */
-    static boolean apply(String level) {
+    public static boolean apply(String level) {
         Level l = switch (level.toLowerCase()) {
             case "debug" -> Level.DEBUG;
             case "info" -> Level.INFO;

@@ -2,6 +2,8 @@ package dev.nsq.it.conformance;
 
 import dev.nsq.nsqd.Nsqd;
 import dev.nsq.nsqd.NsqdOptions;
+import dev.nsq.nsqlookupd.Nsqlookupd;
+import dev.nsq.nsqlookupd.NsqlookupdOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,23 +28,22 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Replays the NSQ 1.3.0 conformance recordings (src/test/resources/conformance/cases) against one
- * nsqd started for the whole class with the recordings' flags (--max-msg-size=1024
- * --max-body-size=8192). Cases run sequentially, one DynamicTest each, grouped by file.
- *
- * <p>lookupd_http.json and lookupd_tcp.json are reported as skipped until nsqlookupd exists;
- * version_pinned_1.3.0 also talks to nsqlookupd, so the runner skips it for the same reason.
+ * nsqd and one nsqlookupd started for the whole class with the recordings' flags (nsqd
+ * --max-msg-size=1024 --max-body-size=8192, not connected to the lookupd; lookupd at defaults).
+ * Cases run sequentially, one DynamicTest each, grouped by file.
  */
-class NsqdConformanceTest {
+class ConformanceTest {
     private static final String CASES = "conformance/cases";
 
     @TempDir
     static Path dataDir;
 
     private static Nsqd nsqd;
+    private static Nsqlookupd lookupd;
     private static ConformanceRunner runner;
 
     @BeforeAll
-    static void startNsqd() throws Exception {
+    static void startDaemons() throws Exception {
         NsqdOptions o = new NsqdOptions();
         o.tcpAddress = "127.0.0.1:0";
         o.httpAddress = "127.0.0.1:0";
@@ -51,13 +52,23 @@ class NsqdConformanceTest {
         o.maxBodySize = 8192;
         nsqd = new Nsqd(o);
         nsqd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        NsqlookupdOptions lo = new NsqlookupdOptions();
+        lo.tcpAddress = "127.0.0.1:0";
+        lo.httpAddress = "127.0.0.1:0";
+        lookupd = new Nsqlookupd(lo);
+        lookupd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         runner = new ConformanceRunner(Map.of(
                 "nsqd_tcp", "127.0.0.1:" + nsqd.tcpPort(),
-                "nsqd_http", "127.0.0.1:" + nsqd.httpPort()));
+                "nsqd_http", "127.0.0.1:" + nsqd.httpPort(),
+                "lookupd_tcp", "127.0.0.1:" + lookupd.tcpPort(),
+                "lookupd_http", "127.0.0.1:" + lookupd.httpPort()));
     }
 
     @AfterAll
-    static void stopNsqd() throws Exception {
+    static void stopDaemons() throws Exception {
+        if (lookupd != null) {
+            lookupd.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
         if (nsqd != null) {
             nsqd.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
@@ -70,10 +81,7 @@ class NsqdConformanceTest {
             String name = file.getFileName().toString();
             List<DynamicTest> tests = new ArrayList<>();
             for (ConformanceCase c : ConformanceCase.load(file)) {
-                tests.add(name.startsWith("lookupd_")
-                        ? DynamicTest.dynamicTest(c.name(), () -> Assumptions.abort(
-                                c.label() + ": pending until nsqlookupd is implemented"))
-                        : DynamicTest.dynamicTest(c.name(), () -> replay(c)));
+                tests.add(DynamicTest.dynamicTest(c.name(), () -> replay(c)));
             }
             files.add(DynamicContainer.dynamicContainer(name, tests));
         }
@@ -89,9 +97,9 @@ class NsqdConformanceTest {
         }
     }
 
-    /** nsqd_*.json, version_pinned.json and (as pending) lookupd_*.json, in name order. */
+    /** nsqd_*.json, lookupd_*.json and version_pinned.json, in name order. */
     private static List<Path> caseFiles() throws IOException, URISyntaxException {
-        URL dir = NsqdConformanceTest.class.getClassLoader().getResource(CASES);
+        URL dir = ConformanceTest.class.getClassLoader().getResource(CASES);
         if (dir == null) {
             throw new IllegalStateException("test resource directory " + CASES + " is missing");
         }

@@ -1,0 +1,52 @@
+package dev.nsq.nsqd;
+
+import dev.nsq.protocol.flags.FlagSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class NsqdOptionsTest {
+    @TempDir Path dir;
+
+    @Test
+    void nsqDeployConfigFileFillsWhatTheCommandLineLeavesOut() throws Exception {
+        Path cfg = dir.resolve("nsqd.cfg");
+        Files.writeString(cfg, """
+                # as in NSQ's contrib/nsqd.cfg.example
+                mem_queue_size = 50
+                msg_timeout = "30s"
+                tcp_address = "0.0.0.0:9999"
+                nsqlookupd_tcp_addresses = ["10.0.0.1:4160", "10.0.0.2:4160"]
+                statsd_address = "127.0.0.1:8125"
+                """);
+        NsqdOptions o = NsqdOptions.fromArgs("--tcp-address=127.0.0.1:4150", "--config=" + cfg);
+        assertEquals(50, o.memQueueSize);
+        assertEquals(30_000, o.msgTimeoutMs);
+        assertEquals("127.0.0.1:4150", o.tcpAddress, "the command line wins over the file");
+        assertEquals(List.of("10.0.0.1:4160", "10.0.0.2:4160"), o.lookupdTcpAddresses);
+        assertEquals(List.of("statsd_address"), o.ignoredConfigKeys, "options we lack are skipped, as NSQ skips unknown keys");
+    }
+
+    @Test
+    void defaultsAreNsqs() {
+        NsqdOptions o = NsqdOptions.fromArgs();
+        assertEquals("0.0.0.0:4150", o.tcpAddress);
+        assertEquals("0.0.0.0:4151", o.httpAddress);
+        assertEquals(10_000, o.memQueueSize);
+        assertEquals(60_000, o.msgTimeoutMs);
+        assertEquals(1_048_576, o.maxMsgSize);
+        assertEquals(5_242_880, o.maxBodySize);
+        assertEquals(2_500, o.maxRdyCount);
+    }
+
+    @Test
+    void aMissingConfigFileOrUnknownFlagIsAnError() {
+        assertThrows(FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--config=" + dir.resolve("missing.cfg")));
+        assertThrows(FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--no-such-flag"));
+    }
+}
