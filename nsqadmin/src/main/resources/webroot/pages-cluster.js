@@ -26,7 +26,12 @@
   NSQ.pages.nodes = function (el) {
     return fetching(el, "/api/nodes", d => {
       const nodes = d.nodes || [];
+      const versions = [...new Set(nodes.map(n => n.version))];
+      const topics = new Set();
+      nodes.forEach(n => (n.topics || []).forEach(t => topics.add(t.topic)));
       return '<div class="page-head"><h1>Nodes</h1></div>' +
+        '<div class="cards">' + card("NSQd nodes", num(nodes.length)) + card("Topics", num(topics.size), "across all nodes") +
+        card("Versions", esc(versions.join(", ") || "–"), nodes.some(n => n.out_of_date) ? "some nodes are out of date" : "") + "</div>" +
         '<div class="panel"><h2>NSQd nodes <span class="count">' + nodes.length + "</span></h2>" +
         '<div class="table-wrap"><table id="nodes"><thead><tr><th>Hostname</th><th class="l">Broadcast Address</th><th>TCP Port</th>' +
         '<th>HTTP Port</th><th class="l">Version</th><th class="hide-sm">Lookupd Conns.</th><th>Topics</th></tr></thead><tbody>' +

@@ -12,7 +12,18 @@
     return '<div class="card"' + (id ? ' id="' + id + '"' : "") + '><div class="label">' + esc(label) +
       '</div><div class="value">' + value + "</div>" + (sub ? '<div class="sub">' + sub + "</div>" : "") + "</div>";
   }
-  NSQ.ui = { pausedBadge, memDisk, card };
+  /** End-to-end processing latency quantiles (nsqd --e2e-processing-latency-percentile), "p99 12ms · p50 3ms". */
+  function e2e(l) {
+    if (!l || !l.percentiles || !l.percentiles.length) return '<span class="muted">–</span>';
+    return l.percentiles.map(p => "p" + Math.round(p.quantile * 1000) / 10 + " " + latency(p.average != null ? p.average : p.value)).join(" · ");
+  }
+  function latency(ns) {
+    if (ns >= 1e9) return (ns / 1e9).toFixed(2) + "s";
+    if (ns >= 1e6) return (ns / 1e6).toFixed(1) + "ms";
+    return Math.round(ns / 1e3) + "µs";
+  }
+  const hasE2e = l => !!(l && l.percentiles && l.percentiles.length);
+  NSQ.ui = { pausedBadge, memDisk, card, e2e, hasE2e };
 
   // ---------------------------------------------------------------- Streams
 
@@ -77,6 +88,7 @@
       const nodeRate = n => { const x = (s.nodes || []).find(y => y.node === n.node); return x ? x.rate : null; };
       const chanSnap = c => (s.channels || []).find(y => y.channel_name === c.channel_name) || {};
       const gone = !nodes.length;
+      const showE2e = hasE2e(data.e2e_processing_latency) || chans.some(c => hasE2e(c.e2e_processing_latency));
 
       el.innerHTML =
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / topic</div>' +
@@ -96,6 +108,7 @@
         card("Deferred", num(deferred)) +
         card("Channels", num(chans.length)) +
         card("Nodes", num(nodes.length)) +
+        (hasE2e(data.e2e_processing_latency) ? card("E2E latency", '<span style="font-size:14px">' + e2e(data.e2e_processing_latency) + "</span>") : "") +
         "</div>" +
         '<div class="graphs">' + g().card("Message rate", rate(s.rate), s.rates, "#2563eb", hist) +
         g().card("Depth", num(data.depth), s.depths, "#d97706", hist) + "</div>" +
@@ -114,13 +127,15 @@
         '<div class="panel"><h2>Channels <span class="count">' + chans.length + "</span></h2>" +
         (chans.length ? '<div class="table-wrap"><table id="channels"><thead><tr><th>Channel</th><th class="l hide-sm">Rate</th><th>Depth</th>' +
           '<th class="hide-sm">Memory + Disk</th><th>In-Flight</th><th class="hide-sm">Deferred</th><th class="hide-sm">Requeued</th>' +
-          '<th class="hide-sm">Timed Out</th><th>Messages</th><th>Connections</th></tr></thead><tbody>' +
+          '<th class="hide-sm">Timed Out</th><th>Messages</th><th>Connections</th>' + (showE2e ? '<th class="l hide-sm">E2E Latency</th>' : "") +
+          "</tr></thead><tbody>" +
           chans.map(c => { const cs = chanSnap(c); return '<tr data-channel="' + esc(c.channel_name) + '"><td class="name"><a href="' +
             href("/topics/" + enc(topic) + "/" + enc(c.channel_name)) + '" data-nav>' + esc(c.channel_name) + "</a>" + pausedBadge(c.paused) +
             '</td><td class="hide-sm">' + g().spark(cs.rates, 110, 24, { title: "rate" }) + "</td><td>" + num(c.depth) +
             '</td><td class="hide-sm">' + memDisk(c) + "</td><td>" + num(c.in_flight_count) + '</td><td class="hide-sm">' +
             num(c.deferred_count) + '</td><td class="hide-sm">' + num(c.requeue_count) + '</td><td class="hide-sm">' +
-            num(c.timeout_count) + "</td><td>" + num(c.message_count) + "</td><td>" + num(c.client_count) + "</td></tr>"; }).join("") +
+            num(c.timeout_count) + "</td><td>" + num(c.message_count) + "</td><td>" + num(c.client_count) + "</td>" +
+            (showE2e ? '<td class="l hide-sm">' + e2e(c.e2e_processing_latency) + "</td>" : "") + "</tr>"; }).join("") +
           "</tbody></table></div>" : '<div class="empty">No channels: messages stay in the topic until a consumer subscribes.</div>') +
         "</div>";
     }
@@ -201,6 +216,7 @@
         card("Messages", num(data.message_count)) +
         card("Rate", rate(s.rate)) +
         card("Connections", num(data.client_count)) +
+        (hasE2e(data.e2e_processing_latency) ? card("E2E latency", '<span style="font-size:14px">' + e2e(data.e2e_processing_latency) + "</span>") : "") +
         "</div>" +
         '<div class="graphs">' + g().card("Message rate", rate(s.rate), s.rates, "#2563eb", hist) +
         g().card("Depth", num(data.depth), s.depths, "#d97706", hist) + "</div>" +

@@ -257,7 +257,7 @@ public final class ClusterInfo {
         return Partial.gather(calls).compose(g -> {
             if (!addrs.isEmpty() && g.errors().size() == addrs.size()) {
                 String msg = "Failed to query any " + kind + ": " + String.join("; ", g.errors());
-                log.warn("{}", msg);
+                log.debug("{}", msg); // the API answers 502 and logs it; the sampler logs the change
                 return Future.failedFuture(new Upstream.UpstreamError(msg));
             }
             // partial failures reach the page as the answer's WARNING; the sampler logs state changes
