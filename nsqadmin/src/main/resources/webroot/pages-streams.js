@@ -28,10 +28,24 @@
   // ---------------------------------------------------------------- Streams
 
   NSQ.pages.streams = function (el) {
+    let filter = "";
+    // the frame (heading, filter box) is drawn once; samples redraw only the figures, so typing
+    // in the filter is never interrupted
+    el.innerHTML = '<div class="page-head"><h1>Streams</h1><div class="actions">' +
+      '<input type="text" id="topic-filter" placeholder="Filter topics" aria-label="Filter topics"></div></div>' +
+      '<div class="cards" id="stream-cards"></div>' +
+      '<div class="panel"><h2>Topics <span class="count" id="topic-count"></span></h2><div class="table-wrap"><table id="topics">' +
+      '<thead><tr><th>Topic</th><th class="l hide-sm" id="rate-head">Rate</th><th>Depth</th>' +
+      '<th class="hide-sm">In-Flight</th><th>Messages</th><th>Rate</th><th class="hide-sm">Channels</th><th class="hide-sm">Nodes</th></tr></thead>' +
+      '<tbody><tr><td colspan="8" class="muted l">Waiting for the first sample…</td></tr></tbody></table></div></div>';
+    const input = el.querySelector("#topic-filter");
+    input.addEventListener("input", () => { filter = input.value.trim().toLowerCase(); render(NSQ.live.snap); });
+
     function render(snap) {
-      if (!snap) { el.innerHTML = '<p class="muted">Waiting for the first sample…</p>'; return; }
+      if (!snap) return;
       setBanner(snap.message, snap.message && snap.message.startsWith("UPSTREAM_ERROR"));
-      const topics = snap.topics || [];
+      const all = snap.topics || [];
+      const topics = filter ? all.filter(t => t.topic_name.toLowerCase().includes(filter)) : all;
       let rows = topics.map(t =>
         '<tr data-topic="' + esc(t.topic_name) + '"><td class="name"><a href="' + href("/topics/" + enc(t.topic_name)) +
         '" data-nav>' + esc(t.topic_name) + "</a>" + pausedBadge(t.paused) + "</td>" +
@@ -42,20 +56,17 @@
         '<td class="rate">' + rate(t.rate) + "</td>" +
         '<td class="hide-sm">' + t.channels.length + "</td>" +
         '<td class="hide-sm">' + t.node_count + "</td></tr>").join("");
-      if (!topics.length) rows = '<tr><td colspan="8" class="muted l">No topics yet: publish to an nsqd, or create one on the Lookup page.</td></tr>';
-      el.innerHTML =
-        '<div class="page-head"><h1>Streams</h1></div>' +
-        '<div class="cards">' +
-        card("Topics", num(topics.length)) +
+      if (!all.length) rows = '<tr><td colspan="8" class="muted l">No topics yet: publish to an nsqd, or create one on the Lookup page.</td></tr>';
+      else if (!topics.length) rows = '<tr><td colspan="8" class="muted l">No topic matches “' + esc(filter) + "”.</td></tr>";
+      el.querySelector("#topics tbody").innerHTML = rows;
+      el.querySelector("#topic-count").textContent = filter ? topics.length + " of " + all.length : all.length;
+      el.querySelector("#rate-head").textContent = "Rate (last " + Math.round(snap.history_ms / 60000) + " min)";
+      el.querySelector("#stream-cards").innerHTML =
+        card("Topics", num(all.length)) +
         card("Messages published", num(snap.total_published), rate(snap.published_rate)) +
         card("Messages processed", num(snap.total_processed), rate(snap.processed_rate)) +
-        card("Depth", num(topics.reduce((s, t) => s + t.depth + t.channel_depth, 0)), "topics + channels") +
-        card("In-flight", num(topics.reduce((s, t) => s + t.in_flight, 0))) +
-        "</div>" +
-        '<div class="panel"><h2>Topics <span class="count">' + topics.length + '</span></h2><div class="table-wrap"><table id="topics">' +
-        '<thead><tr><th>Topic</th><th class="l hide-sm">Rate (last ' + Math.round(snap.history_ms / 60000) + ' min)</th><th>Depth</th>' +
-        '<th class="hide-sm">In-Flight</th><th>Messages</th><th>Rate</th><th class="hide-sm">Channels</th><th class="hide-sm">Nodes</th></tr></thead>' +
-        "<tbody>" + rows + "</tbody></table></div></div>";
+        card("Depth", num(all.reduce((s, t) => s + t.depth + t.channel_depth, 0)), "topics + channels") +
+        card("In-flight", num(all.reduce((s, t) => s + t.in_flight, 0)));
     }
     render(NSQ.live.snap);
     return onSample(render);
