@@ -62,6 +62,11 @@ class AdminBrowserTest {
                     browser.text(By.cssSelector("tr[data-topic='" + topic + "'] td.messages")).equals("7"));
             assertTrue(browser.text(By.id("banner")).contains("127.0.0.1:" + deadPort), browser.text(By.id("banner")));
             browser.screenshot("streams");
+            browser.waitFor(By.id("topic-filter")).sendKeys("no-such-topic");
+            browser.waitUntil("the filter hides the topic", d -> browser.text(By.id("topics")).contains("No topic matches"));
+            browser.driver.findElement(By.id("topic-filter")).clear();
+            browser.driver.findElement(By.id("topic-filter")).sendKeys(topic.substring(0, 6));
+            browser.waitFor(By.cssSelector("tr[data-topic='" + topic + "']"));
 
             // Topic: per-node and per-channel figures
             browser.click(By.linkText(topic));
