@@ -112,17 +112,17 @@
         '<button class="btn ghost-danger" id="empty-topic" data-act="empty">Empty Queue</button>' +
         '<button class="btn danger" id="delete-topic" data-act="delete">Delete Topic</button></div></div>' +
         '<div class="cards">' +
-        card("Depth", num(data.depth), memDisk(data) + " mem + disk", "topic-depth") +
+        card("Topic depth", num(data.depth), memDisk(data) + " mem + disk", "topic-depth") +
+        card("Channel depth", num(chans.reduce((a, c) => a + c.depth, 0)), "waiting in channels") +
         card("Messages", num(data.message_count), null, "topic-messages") +
         card("Rate", rate(s.rate)) +
         card("In-flight", num(inFlight), "over all channels") +
         card("Deferred", num(deferred)) +
-        card("Channels", num(chans.length)) +
-        card("Nodes", num(nodes.length)) +
+        card("Channels", num(chans.length), num(nodes.length) + (nodes.length === 1 ? " node" : " nodes")) +
         (hasE2e(data.e2e_processing_latency) ? card("E2E latency", '<span style="font-size:14px">' + e2e(data.e2e_processing_latency) + "</span>") : "") +
         "</div>" +
         '<div class="graphs">' + g().card("Message rate", rate(s.rate), s.rates, "#2563eb", hist) +
-        g().card("Depth", num(data.depth), s.depths, "#d97706", hist) + "</div>" +
+        g().card("Depth (topic + channels)", num(s.depth != null ? s.depth + s.channel_depth : data.depth), s.depths, "#d97706", hist) + "</div>" +
         '<div class="panel"><h2>Topic on each node <span class="count">' + nodes.length + "</span></h2>" +
         '<div class="table-wrap"><table id="topic-nodes"><thead><tr><th>NSQd Host</th><th>Depth</th><th class="hide-sm">Memory + Disk</th>' +
         '<th>Messages</th><th>Rate</th><th class="hide-sm">Channels</th><th></th></tr></thead><tbody>' +

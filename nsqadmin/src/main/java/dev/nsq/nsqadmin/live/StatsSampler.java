@@ -138,7 +138,8 @@ public final class StatsSampler {
     }
 
     private JsonObject topicJson(long at, TopicStats t) {
-        Series s = point("t/" + t.topicName, new Series.Point(at, t.messageCount, t.depth, t.channelInFlight()));
+        // a topic's graphed depth is its whole backlog: the topic's own queue plus its channels'
+        Series s = point("t/" + t.topicName, new Series.Point(at, t.messageCount, t.depth + t.channelDepth(), t.channelInFlight()));
         JsonArray nodes = new JsonArray();
         for (TopicStats n : t.nodes) {
             Series ns = point("n/" + t.topicName + "@" + n.node, new Series.Point(at, n.messageCount, n.depth, n.channelInFlight()));
