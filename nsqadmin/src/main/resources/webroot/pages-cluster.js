@@ -5,7 +5,8 @@
   const { pausedBadge, memDisk, card } = NSQ.ui;
 
   /** A page that shows one API document, reloaded on every live sample. */
-  function fetching(el, path, render) {
+  function fetching(el, path, render, every) {
+    every = every || 1;
     let data = null, error = null, loading = false;
     async function load() {
       if (loading) return;
@@ -18,7 +19,10 @@
       else if (!data) el.innerHTML = "";
     }
     load();
-    return { load, stop: onSample(() => load()) };
+    // these pages show what samples do not carry (clients, lookupd's view): they reload on every
+    // sample, or every `every`-th one for slow-changing data
+    let n = 0;
+    return { load, stop: onSample(() => { if (++n % every === 0) load(); }) };
   }
 
   // ---------------------------------------------------------------- Nodes
@@ -42,7 +46,7 @@
           "</td><td>" + (n.topics || []).length + "</td></tr>").join("") ||
           '<tr><td colspan="7" class="l muted">No nodes found.</td></tr>') +
         "</tbody></table></div></div>";
-    }).stop;
+    }, 5).stop;
   };
 
   // ---------------------------------------------------------------- Node

@@ -129,7 +129,7 @@
         nodes.map(n => "<tr><td class=\"name\"><a href=\"" + href("/nodes/" + enc(n.node)) + '" data-nav>' + esc(n.hostname || n.node) +
           '</a> <span class="muted">' + esc(n.node) + "</span>" + pausedBadge(n.paused) + "</td><td>" + num(n.depth) +
           '</td><td class="hide-sm">' + memDisk(n) + "</td><td>" + num(n.message_count) + "</td><td>" + rate(nodeRate(n)) +
-          '</td><td class="hide-sm">' + (n.channels || []).length + '</td><td><button class="btn small ghost-danger" data-act="tombstone" data-node="' +
+          '</td><td class="hide-sm">' + (n.channel_count != null ? n.channel_count : (n.channels || []).length) + '</td><td><button class="btn small ghost-danger" data-act="tombstone" data-node="' +
           esc(n.node) + '" title="hide this node from lookupd for this topic and delete the topic there">Tombstone</button></td></tr>').join("") +
         (nodes.length > 1 ? '<tr class="total"><td>Total</td><td>' + num(data.depth) + '</td><td class="hide-sm">' + memDisk(data) +
           "</td><td>" + num(data.message_count) + "</td><td>" + rate(s.rate) + '</td><td class="hide-sm">' + chans.length + "</td><td></td></tr>" : "") +
@@ -169,8 +169,31 @@
           "DELETE", "/api/nodes/" + enc(node), { topic }, load);
       }
     });
+    // Samples carry every figure this page shows except latency, so they are merged into the
+    // last answer instead of asking the API again; a full reload every tenth sample refreshes the rest.
+    let samples = 0;
+    function merge(snap) {
+      if (!data || loading) return;
+      const s = topicOfSnap(topic);
+      // the API decides when the sample disagrees (a topic missing from a sample taken just before it
+      // was created), fails, or is the tenth
+      if (++samples % 10 === 0 || (snap.message || "").startsWith("UPSTREAM_ERROR") || (!s && (data.nodes || []).length)) {
+        load();
+        return;
+      }
+      const byNode = new Map((data.nodes || []).map(n => [n.node, n]));
+      const byName = new Map((data.channels || []).map(c => [c.channel_name, c]));
+      data = Object.assign({}, data, {
+        message: snap.message,
+        depth: s ? s.depth : 0, memory_depth: s ? s.memory_depth : 0, backend_depth: s ? s.backend_depth : 0,
+        message_count: s ? s.message_count : data.message_count, paused: s ? s.paused : data.paused,
+        nodes: s ? s.nodes.map(n => Object.assign({}, byNode.get(n.node) || {}, n)) : [],
+        channels: s ? s.channels.map(c => Object.assign({}, byName.get(c.channel_name) || {}, c)) : [],
+      });
+      render();
+    }
     load();
-    return onSample(() => load());
+    return onSample(merge);
   };
 
   // ---------------------------------------------------------------- Channel

@@ -145,7 +145,8 @@ public final class StatsSampler {
             Series ns = point("n/" + t.topicName + "@" + n.node, new Series.Point(at, n.messageCount, n.depth, n.channelInFlight()));
             nodes.add(new JsonObject().put("node", n.node).put("hostname", n.hostname)
                     .put("depth", n.depth).put("memory_depth", n.memoryDepth).put("backend_depth", n.backendDepth)
-                    .put("message_count", n.messageCount).put("paused", n.paused).put("rate", round(ns.rate())));
+                    .put("message_count", n.messageCount).put("paused", n.paused).put("rate", round(ns.rate()))
+                    .put("channel_count", n.channels.size()));
         }
         JsonArray channels = new JsonArray();
         for (ChannelStats c : t.channels) {
