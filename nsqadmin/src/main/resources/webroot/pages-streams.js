@@ -96,6 +96,8 @@
       const chans = data.channels || [];
       const inFlight = chans.reduce((a, c) => a + c.in_flight_count, 0);
       const deferred = chans.reduce((a, c) => a + c.deferred_count, 0);
+      // a node's in-flight and deferred: from the sample, or summed over the node's channels in the API answer
+      const nodeSum = (n, sampled, field) => n[sampled] != null ? n[sampled] : (n.channels || []).reduce((a, c) => a + (c[field] || 0), 0);
       const nodeRate = n => { const x = (s.nodes || []).find(y => y.node === n.node); return x ? x.rate : null; };
       const chanSnap = c => (s.channels || []).find(y => y.channel_name === c.channel_name) || {};
       const gone = !nodes.length;
@@ -125,15 +127,17 @@
         g().card("Depth (topic + channels)", num(s.depth != null ? s.depth + s.channel_depth : data.depth), s.depths, "#d97706", hist) + "</div>" +
         '<div class="panel"><h2>Topic on each node <span class="count">' + nodes.length + "</span></h2>" +
         '<div class="table-wrap"><table id="topic-nodes"><thead><tr><th>NSQd Host</th><th>Depth</th><th class="hide-sm">Memory + Disk</th>' +
-        '<th>Messages</th><th>Rate</th><th class="hide-sm">Channels</th><th></th></tr></thead><tbody>' +
+        '<th>In-Flight</th><th class="hide-sm">Deferred</th><th>Messages</th><th>Rate</th><th class="hide-sm">Channels</th><th></th></tr></thead><tbody>' +
         nodes.map(n => "<tr><td class=\"name\"><a href=\"" + href("/nodes/" + enc(n.node)) + '" data-nav>' + esc(n.hostname || n.node) +
           '</a> <span class="muted">' + esc(n.node) + "</span>" + pausedBadge(n.paused) + "</td><td>" + num(n.depth) +
-          '</td><td class="hide-sm">' + memDisk(n) + "</td><td>" + num(n.message_count) + "</td><td>" + rate(nodeRate(n)) +
+          '</td><td class="hide-sm">' + memDisk(n) + "</td><td>" + num(nodeSum(n, "in_flight", "in_flight_count")) +
+          '</td><td class="hide-sm">' + num(nodeSum(n, "deferred", "deferred_count")) + "</td><td>" + num(n.message_count) + "</td><td>" + rate(nodeRate(n)) +
           '</td><td class="hide-sm">' + (n.channel_count != null ? n.channel_count : (n.channels || []).length) + '</td><td><button class="btn small ghost-danger" data-act="tombstone" data-node="' +
           esc(n.node) + '" title="hide this node from lookupd for this topic and delete the topic there">Tombstone</button></td></tr>').join("") +
         (nodes.length > 1 ? '<tr class="total"><td>Total</td><td>' + num(data.depth) + '</td><td class="hide-sm">' + memDisk(data) +
+          "</td><td>" + num(inFlight) + '</td><td class="hide-sm">' + num(deferred) +
           "</td><td>" + num(data.message_count) + "</td><td>" + rate(s.rate) + '</td><td class="hide-sm">' + chans.length + "</td><td></td></tr>" : "") +
-        (gone ? '<tr><td colspan="7" class="l muted">No nsqd has this topic.</td></tr>' : "") +
+        (gone ? '<tr><td colspan="9" class="l muted">No nsqd has this topic.</td></tr>' : "") +
         "</tbody></table></div></div>" +
         '<div class="panel"><h2>Channels <span class="count">' + chans.length + "</span></h2>" +
         (chans.length ? '<div class="table-wrap"><table id="channels"><thead><tr><th>Channel</th><th class="l hide-sm">Rate</th><th>Depth</th>' +

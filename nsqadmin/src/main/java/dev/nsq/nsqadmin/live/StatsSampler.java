@@ -146,7 +146,8 @@ public final class StatsSampler {
             nodes.add(new JsonObject().put("node", n.node).put("hostname", n.hostname)
                     .put("depth", n.depth).put("memory_depth", n.memoryDepth).put("backend_depth", n.backendDepth)
                     .put("message_count", n.messageCount).put("paused", n.paused).put("rate", round(ns.rate()))
-                    .put("channel_count", n.channels.size()));
+                    .put("channel_count", n.channels.size())
+                    .put("in_flight", n.channelInFlight()).put("deferred", n.channelDeferred()));
         }
         JsonArray channels = new JsonArray();
         for (ChannelStats c : t.channels) {
