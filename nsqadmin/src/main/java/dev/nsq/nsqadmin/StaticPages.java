@@ -23,6 +23,8 @@ final class StaticPages {
 
     private final String base;
     private final String devDir;
+    /** index.html with the base path filled in; read once unless it comes from --dev-static-dir. */
+    private volatile String cached;
 
     StaticPages(String base, String devDir) {
         this.base = base;
@@ -39,7 +41,11 @@ final class StaticPages {
     }
 
     private void index(RoutingContext ctx) {
-        String html = template().replace("%BASE_PATH%", base);
+        String html = cached;
+        if (html == null) {
+            html = template().replace("%BASE_PATH%", base);
+            if (devDir.isEmpty()) cached = html;
+        }
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
                 .end(Buffer.buffer(html));

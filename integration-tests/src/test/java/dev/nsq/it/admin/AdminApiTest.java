@@ -240,11 +240,12 @@ class AdminApiTest {
         Resp addrs = get(port, "/config/nsqd_http_addresses");
         assertEquals(200, addrs.status());
         assertEquals(nsqdAddr(nsqd), addrs.json().get(0).asText());
-        assertEquals(2, get(port, "/config/log_level").json().asInt());
-        Resp put = send("PUT", port, "/config/log_level", "warn", Map.of());
+        assertEquals(2, get(port, "/config/log_level").json().asInt(), "info, the default, as NSQ's number");
+        Resp put = send("PUT", port, "/config/log_level", "error", Map.of());
         assertEquals(200, put.status(), put.text());
-        assertEquals(3, put.json().asInt());
-        assertEquals(200, send("PUT", port, "/config/log_level", "info", Map.of()).status());
+        assertEquals(4, put.json().asInt());
+        // back to the tests' level: the level is the JVM's root logger's
+        assertEquals(3, send("PUT", port, "/config/log_level", "warn", Map.of()).json().asInt());
         assertError(400, "INVALID_VALUE", send("PUT", port, "/config/log_level", "loud", Map.of()));
         assertError(413, "INVALID_VALUE", send("PUT", port, "/config/log_level", "", Map.of()));
         assertError(400, "INVALID_OPTION", get(port, "/config/no_such_option"));

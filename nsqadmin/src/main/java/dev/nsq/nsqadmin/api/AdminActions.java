@@ -43,8 +43,11 @@ public final class AdminActions {
         if (user == null || !adminUsers.contains(user)) throw new ApiError(403, "FORBIDDEN");
     }
 
-    /** Tells the notification endpoint, if any, what was done; failures are only logged. */
+    /** Logs what was done and tells the notification endpoint, if any; its failures are only logged. */
     void notify(String action, String topic, String channel, String node, RoutingContext ctx) {
+        String user = ctx.request().getHeader(aclHeader);
+        log.info("ACTION: {} topic={}{}{} by {}", action, topic, channel.isEmpty() ? "" : " channel=" + channel,
+                node.isEmpty() ? "" : " node=" + node, user == null ? remoteIp(ctx) : user + "@" + remoteIp(ctx));
         if (endpoint.isEmpty()) return;
         JsonObject doc = new JsonObject()
                 .put("action", action)
@@ -53,11 +56,15 @@ public final class AdminActions {
                 .put("node", node)
                 .put("timestamp", System.currentTimeMillis() / 1000)
                 .put("user", basicAuthUser(ctx.request().getHeader("Authorization")))
-                .put("remote_ip", ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress())
+                .put("remote_ip", remoteIp(ctx))
                 .put("user_agent", ctx.request().getHeader("User-Agent"))
                 .put("url", ctx.request().absoluteURI())
                 .put("via", via.get());
         http.postJson(endpoint, doc).onFailure(e -> log.error("failed to send admin notification - {}", e.getMessage()));
+    }
+
+    private static String remoteIp(RoutingContext ctx) {
+        return ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
     }
 
     private static String basicAuthUser(String header) {
