@@ -88,6 +88,15 @@ class AdminBrowserTest {
             browser.waitFor(By.id("unpause-channel"));
             browser.screenshot("channel-paused");
 
+            // destructive actions ask first: cancelling deletes nothing, confirming empties the channel
+            browser.click(By.id("delete-channel"));
+            browser.click(By.id("confirm-cancel"));
+            assertFalse(nsqdChannel(nsqd, topic, "billing").isMissingNode(), "cancelled, so not deleted");
+            assertEquals(4, nsqdChannel(nsqd, topic, "billing").path("depth").asLong());
+            browser.click(By.id("empty-channel"));
+            browser.click(By.id("confirm-ok"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> nsqdChannel(nsqd, topic, "billing").path("depth").asLong() == 0);
+
             // the other pages
             for (String page : new String[]{"nodes", "counter", "lookup"}) {
                 browser.click(By.linkText(Character.toUpperCase(page.charAt(0)) + page.substring(1)));

@@ -60,8 +60,15 @@ final class Browser implements AutoCloseable {
 
     /** The text of the element, or "" when it is not on the page (yet). */
     String text(By by) {
-        var found = driver.findElements(by);
-        return found.isEmpty() ? "" : found.get(0).getText().trim();
+        // live updates redraw the page: an element found may be replaced before it is read
+        for (int attempt = 0; ; attempt++) {
+            try {
+                var found = driver.findElements(by);
+                return found.isEmpty() ? "" : found.get(0).getText().trim();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 20) throw e;
+            }
+        }
     }
 
     /** Clicks, finding the element again if a live update redrew the page in between. */
