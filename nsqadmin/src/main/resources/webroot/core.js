@@ -30,6 +30,13 @@
   }
 
   function href(path) { return BASE + path; }
+
+  /** Replaces an element's markup only when it changed, so an idle page keeps hover, focus and selection. */
+  function setHtml(el, html) {
+    if (el._nsqHtml === html) return;
+    el._nsqHtml = html;
+    el.innerHTML = html;
+  }
   function enc(s) { return encodeURIComponent(s); }
 
   /** Calls the JSON API; resolves with the body, rejects with an Error carrying NSQ's message. */
@@ -132,6 +139,6 @@
     return live.snap ? (live.snap.topics || []).find(t => t.topic_name === name) : null;
   }
 
-  window.NSQ = { BASE, esc, num, rate, duration, href, enc, api, setBanner, toast, confirmAction, act,
+  window.NSQ = { BASE, esc, setHtml, num, rate, duration, href, enc, api, setBanner, toast, confirmAction, act,
     live, connectLive, onSample, topicOfSnap };
 })();

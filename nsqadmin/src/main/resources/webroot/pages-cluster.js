@@ -14,9 +14,9 @@
       try { data = await api("GET", path); error = null; } catch (e) { error = e; }
       loading = false;
       if (error) setBanner(error.message, true); else setBanner(data.message);
-      if (data && !error) el.innerHTML = render(data);
-      else if (error && error.status === 404) el.innerHTML = '<div class="panel"><div class="empty">' + esc(error.message) + "</div></div>";
-      else if (!data) el.innerHTML = "";
+      if (data && !error) NSQ.setHtml(el, render(data));
+      else if (error && error.status === 404) NSQ.setHtml(el, '<div class="panel"><div class="empty">' + esc(error.message) + "</div></div>");
+      else if (!data) NSQ.setHtml(el, "");
     }
     load();
     // these pages show what samples do not carry (clients, lookupd's view): they reload on every

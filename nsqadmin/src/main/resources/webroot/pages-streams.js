@@ -58,15 +58,15 @@
         '<td class="hide-sm">' + t.node_count + "</td></tr>").join("");
       if (!all.length) rows = '<tr><td colspan="8" class="muted l">No topics yet: publish to an nsqd, or create one on the Lookup page.</td></tr>';
       else if (!topics.length) rows = '<tr><td colspan="8" class="muted l">No topic matches “' + esc(filter) + "”.</td></tr>";
-      el.querySelector("#topics tbody").innerHTML = rows;
+      NSQ.setHtml(el.querySelector("#topics tbody"), rows);
       el.querySelector("#topic-count").textContent = filter ? topics.length + " of " + all.length : all.length;
       el.querySelector("#rate-head").textContent = "Rate (last " + Math.round(snap.history_ms / 60000) + " min)";
-      el.querySelector("#stream-cards").innerHTML =
+      NSQ.setHtml(el.querySelector("#stream-cards"),
         card("Topics", num(all.length)) +
         card("Messages published", num(snap.total_published), rate(snap.published_rate)) +
         card("Messages processed", num(snap.total_processed), rate(snap.processed_rate)) +
         card("Depth", num(all.reduce((s, t) => s + t.depth + t.channel_depth, 0)), "topics + channels") +
-        card("In-flight", num(all.reduce((s, t) => s + t.in_flight, 0)));
+        card("In-flight", num(all.reduce((s, t) => s + t.in_flight, 0))));
     }
     render(NSQ.live.snap);
     return onSample(render);
@@ -89,7 +89,7 @@
 
     function render() {
       if (error) setBanner(error.message, true); else if (data) setBanner(data.message);
-      if (!data) { el.innerHTML = error ? "" : '<p class="muted">Loading…</p>'; return; }
+      if (!data) { NSQ.setHtml(el, error ? "" : '<p class="muted">Loading…</p>'); return; }
       const s = topicOfSnap(topic) || { rates: [], depths: [], nodes: [], channels: [] };
       const hist = NSQ.live.snap ? NSQ.live.snap.history_ms : 0;
       const nodes = data.nodes || [];
@@ -103,7 +103,7 @@
       const gone = !nodes.length;
       const showE2e = hasE2e(data.e2e_processing_latency) || chans.some(c => hasE2e(c.e2e_processing_latency));
 
-      el.innerHTML =
+      NSQ.setHtml(el,
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / topic</div>' +
         '<div class="page-head"><h1 id="topic-name">' + esc(topic) + "</h1>" + pausedBadge(data.paused) +
         (gone ? ' <span class="badge bad">not on any node</span>' : "") +
@@ -152,7 +152,7 @@
             num(c.timeout_count) + "</td><td>" + num(c.message_count) + "</td><td>" + num(c.client_count) + "</td>" +
             (showE2e ? '<td class="l hide-sm">' + e2e(c.e2e_processing_latency) + "</td>" : "") + "</tr>"; }).join("") +
           "</tbody></table></div>" : '<div class="empty">No channels: messages stay in the topic until a consumer subscribes.</div>') +
-        "</div>";
+        "</div>");
     }
 
     el.addEventListener("click", ev => {
@@ -227,14 +227,14 @@
 
     function render() {
       if (error) setBanner(error.message, true); else if (data) setBanner(data.message);
-      if (!data) { el.innerHTML = error ? "" : '<p class="muted">Loading…</p>'; return; }
+      if (!data) { NSQ.setHtml(el, error ? "" : '<p class="muted">Loading…</p>'); return; }
       const t = topicOfSnap(topic);
       const s = (t && (t.channels || []).find(c => c.channel_name === channel)) || { rates: [], depths: [] };
       const hist = NSQ.live.snap ? NSQ.live.snap.history_ms : 0;
       const nodes = data.nodes || [];
       const clients = data.clients || [];
       const now = Date.now() / 1000;
-      el.innerHTML =
+      NSQ.setHtml(el,
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / <a href="' + href("/topics/" + enc(topic)) + '" data-nav>' +
         esc(topic) + "</a> / channel</div>" +
         '<div class="page-head"><h1 id="channel-name">' + esc(channel) + "</h1>" + pausedBadge(data.paused) +
@@ -278,7 +278,7 @@
             num(c.ready_count) + "</td><td>" + num(c.in_flight_count) + '</td><td class="hide-sm">' + num(c.finish_count) +
             '</td><td class="hide-sm">' + num(c.requeue_count) + "</td><td>" + num(c.message_count) + '</td><td class="l" title="' +
             esc(new Date(c.connect_ts * 1000).toISOString()) + '">' + duration(now - c.connect_ts) + "</td></tr>").join("") +
-          "</tbody></table></div>" : '<div class="empty">No consumers connected.</div>') + "</div>";
+          "</tbody></table></div>" : '<div class="empty">No consumers connected.</div>') + "</div>");
     }
 
     el.addEventListener("click", ev => {
