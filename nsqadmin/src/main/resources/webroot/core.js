@@ -104,8 +104,10 @@
     if (confirm && !(await confirmAction(confirm.title, confirm.text, confirm.ok))) return;
     try {
       const r = await api(method, path, body);
-      if (r && r.message) toast(r.message, "warn");
-      else toast(confirm && confirm.doneText ? confirm.doneText : "Done");
+      const doneText = confirm && confirm.doneText ? confirm.doneText : "Done";
+      // a 200 with a WARNING: the action reached the nodes that answered, not the others
+      if (r && r.message) toast(doneText + ", but not everywhere: " + r.message.replace(/^WARNING: /, ""), "warn");
+      else toast(doneText);
       if (done) done(r);
     } catch (e) {
       toast(e.message, "error");
