@@ -9,7 +9,7 @@
 const nsq = require('nsqjs')
 
 function parseArgs(argv) {
-  const opts = { count: 10000, timeout: 60, channel: 'interop' }
+  const opts = { count: 10000, timeout: 60, channel: 'interop', tls: false, snappy: false, deflate: false }
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '')
     const val = argv[i + 1]
@@ -19,6 +19,14 @@ function parseArgs(argv) {
     else if (key === 'channel') opts.channel = val
     else if (key === 'count') opts.count = Number(val)
     else if (key === 'timeout') opts.timeout = Number(val)
+    // negotiated features (see NsqjsFeaturesInteropTest)
+    else if (key === 'tls') opts.tls = val === 'true'
+    else if (key === 'ca') opts.ca = val
+    else if (key === 'snappy') opts.snappy = val === 'true'
+    else if (key === 'deflate') opts.deflate = val === 'true'
+    else if (key === 'deflate-level') opts.deflateLevel = Number(val)
+    else if (key === 'auth-secret') opts.authSecret = val
+    else if (key === 'nsqd-http') opts.nsqdHttp = val
     else throw new Error(`unknown argument ${argv[i]}`)
   }
   if (!opts.nsqdTcp || !opts.topic) throw new Error('--nsqd-tcp and --topic are required')
@@ -32,10 +40,31 @@ let published = 0
 const received = new Map() // body -> delivery count
 let receivedTotal = 0
 
+// The connection options nsqjs takes for the IDENTIFY features, shared by Writer and Reader.
+function connectionOptions(opts) {
+  const o = { tls: opts.tls, snappy: opts.snappy, deflate: opts.deflate }
+  if (opts.tls) o.ca = require('fs').readFileSync(opts.ca)
+  if (opts.deflateLevel) o.deflateLevel = opts.deflateLevel
+  if (opts.authSecret) o.authSecret = opts.authSecret
+  return o
+}
+
+// What nsqd's /stats says the reader's connection negotiated (read while it is subscribed).
+let negotiated = null
+async function readNegotiated(opts) {
+  if (!opts.nsqdHttp || negotiated) return
+  negotiated = {}
+  const res = await fetch(`http://${opts.nsqdHttp}/stats?format=json&topic=${opts.topic}`)
+  const stats = await res.json()
+  const c = stats.topics[0].channels[0].clients[0]
+  negotiated = { tls: c.tls, snappy: c.snappy, deflate: c.deflate, user_agent: c.user_agent }
+}
+
 function summary() {
   let missing = 0
   for (const [, n] of received) if (n === 0) missing++
   return {
+    negotiated,
     published,
     received: receivedTotal,
     unique: received.size - missing,
@@ -58,9 +87,9 @@ function splitHostPort(addr) {
 
 // Writer.publish() before READY both queues and sends (an nsqjs 0.13 quirk),
 // so only publish once the writer has emitted 'ready'.
-function connectWriter(host, port) {
+function connectWriter(host, port, options) {
   return new Promise((resolve, reject) => {
-    const w = new nsq.Writer(host, port)
+    const w = new nsq.Writer(host, port, options)
     w.once('ready', () => resolve(w))
     w.on('error', (err) => { log('writer error:', err && err.message); reject(err) })
     w.on('closed', () => log('writer closed'))
@@ -104,7 +133,9 @@ function consume(opts) {
     const reader = new nsq.Reader(opts.topic, opts.channel, {
       nsqdTCPAddresses: [opts.nsqdTcp],
       maxInFlight: 200,
+      ...connectionOptions(opts),
     })
+    let statsRead = null
     let outstanding = received.size
     reader.on('message', (msg) => {
       const body = msg.body.toString()
@@ -116,7 +147,8 @@ function consume(opts) {
         if (prev === 0) outstanding--
       }
       msg.finish()
-      if (outstanding === 0) resolve(reader)
+      if (!statsRead) statsRead = readNegotiated(opts).catch((e) => log('stats:', e && e.message))
+      if (outstanding === 0) statsRead.then(() => resolve(reader))
     })
     reader.on('error', (err) => log('reader error:', err && err.message))
     reader.on('discard', (msg) => log('reader discard:', msg.id))
@@ -139,7 +171,7 @@ async function main() {
   }
 
   const [host, port] = splitHostPort(opts.nsqdTcp)
-  const writer = await connectWriter(host, port)
+  const writer = await connectWriter(host, port, connectionOptions(opts))
   await publishAll(writer, opts, bodies)
   writer.close()
 

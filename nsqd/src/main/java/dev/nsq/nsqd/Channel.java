@@ -55,12 +55,17 @@ final class Channel {
     private volatile long requeueCount;
     private volatile long timeoutCount;
 
+    /** Null unless --e2e-processing-latency-percentile is set. */
+    final E2eLatency e2e;
+
     Channel(String topicName, String name, NsqdOptions options, DiskBackend backend) {
         this.topicName = topicName;
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
         this.options = options;
         this.backend = ephemeral ? null : backend;
+        this.e2e = options.e2eProcessingLatencyPercentiles.isEmpty() ? null
+                : new E2eLatency(options.e2eProcessingLatencyPercentiles, options.e2eProcessingLatencyWindowTimeMs);
         if (this.backend != null) this.backend.barrier().thenRun(this::clientReady); // backlog from disk
     }
 
@@ -204,6 +209,7 @@ final class Channel {
         if (err != null) return err;
         removeInFlight(c, m);
         if (backend != null) backend.ack(m);
+        if (e2e != null) e2e.record(m.timestampNs);
         c.finishCount++;
         dispatch();
         return null;

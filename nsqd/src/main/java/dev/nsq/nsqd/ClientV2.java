@@ -36,6 +36,7 @@ final class ClientV2 {
     final NetSocketInternal socket;
     final Context context;
     final String remoteAddress;
+    final String remoteIp;
     final long connectTs = System.currentTimeMillis() / 1000;
 
     volatile State state = State.INIT;
@@ -58,6 +59,19 @@ final class ClientV2 {
     volatile int sampleRate;
     boolean identified;
 
+    // upgrades negotiated by IDENTIFY (for /stats and the auth server's tls parameter)
+    volatile boolean tls;
+    volatile boolean snappy;
+    volatile boolean deflate;
+    volatile int deflateLevel;
+    /** The TLS session once the handshake is done; null on a plain connection. */
+    volatile javax.net.ssl.SSLSession tlsSession;
+
+    /** What the auth server granted (null before AUTH); replaced when re-queried after its TTL. */
+    volatile Authorizations auth;
+    /** The AUTH secret, kept to re-query the auth server when the grant expires. */
+    String authSecret;
+
     Topic topic;
     Channel channel;
     /** Messages published per topic, for the producers list of /stats. */
@@ -74,6 +88,7 @@ final class ClientV2 {
         this.context = context;
         this.remoteAddress = socket.remoteAddress() == null ? "" : socket.remoteAddress().host() + ":" + socket.remoteAddress().port();
         String ip = socket.remoteAddress() == null ? "" : socket.remoteAddress().host();
+        this.remoteIp = ip;
         this.clientId = ip;
         this.hostname = ip;
         this.heartbeatIntervalMs = options.clientTimeoutMs / 2;

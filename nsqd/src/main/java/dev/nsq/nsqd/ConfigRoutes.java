@@ -109,6 +109,15 @@ final class ConfigRoutes {
             case "deflate" -> o.deflate;
             case "max_deflate_level" -> o.maxDeflateLevel;
             case "snappy" -> o.snappy;
+            case "auth_http_request_method" -> o.authHttpRequestMethod;
+            case "tls_cert" -> o.tlsCert;
+            case "tls_key" -> o.tlsKey;
+            case "tls_client_auth_policy" -> o.tlsClientAuthPolicy;
+            case "tls_root_ca_file" -> o.tlsRootCaFile;
+            // Go's numbers: TLSNotRequired 0, TLSRequiredExceptHTTP 1, TLSRequired 2
+            case "tls_required" -> switch (o.tlsRequired) { case FALSE -> 0; case TCP_HTTPS -> 1; case TRUE -> 2; };
+            // Go's crypto/tls constants: 0x0301 (TLS 1.0) .. 0x0304 (TLS 1.3)
+            case "tls_min_version" -> switch (o.tlsMinVersion) { case "TLSv1.1" -> 0x0302; case "TLSv1.2" -> 0x0303; case "TLSv1.3" -> 0x0304; default -> 0x0301; };
             default -> null;
         };
     }

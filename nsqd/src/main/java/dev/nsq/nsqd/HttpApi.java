@@ -27,19 +27,51 @@ final class HttpApi {
     private final Nsqd nsqd;
     private final NsqdOptions opts;
     private HttpServer server;
+    private HttpServer httpsServer;
 
     HttpApi(Nsqd nsqd) {
         this.nsqd = nsqd;
         this.opts = nsqd.options();
     }
 
+    /** The HTTP listener and, when TLS is configured, the HTTPS one serving the same routes. */
     Future<Void> listen() {
-        if (opts.httpAddress.isEmpty()) return Future.succeededFuture();
+        Router r = routes();
+        Future<Void> https = Future.succeededFuture();
+        Tls tls = nsqd.tls();
+        if (tls != null && !opts.httpsAddress.isEmpty()) {
+            HostPort hp = HostPort.parse(opts.httpsAddress, 4152);
+            httpsServer = nsqd.vertx().createHttpServer(tls.httpsOptions());
+            https = httpsServer.requestHandler(r).listen(hp.port(), hp.host())
+                    .onSuccess(s -> log.info("HTTPS: listening on {}", s.actualPort()))
+                    .mapEmpty();
+        }
+        if (opts.httpAddress.isEmpty()) return https;
+        HostPort hp = HostPort.parse(opts.httpAddress, 4151);
+        server = nsqd.vertx().createHttpServer();
+        // --tls-required=true (not tcp-https): plain HTTP only points clients at the HTTPS port
+        if (opts.tlsRequired == NsqdOptions.TlsRequired.TRUE) server.requestHandler(this::tlsRequired);
+        else server.requestHandler(r);
+        return https.compose(v -> server.listen(hp.port(), hp.host()))
+                .onSuccess(s -> log.info("HTTP: listening on {}", s.actualPort()))
+                .mapEmpty();
+    }
+
+    /** NSQ's exact answer, written by hand there too (note the spaces), with no content type of its own. */
+    private void tlsRequired(HttpServerRequest req) {
+        req.response().setStatusCode(403)
+                .putHeader("X-NSQ-Content-Type", "nsq; version=1.0")
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end("{\"message\": \"TLS_REQUIRED\", \"https_port\": " + httpsPort() + "}");
+    }
+
+    private Router routes() {
         Router r = Router.router(nsqd.vertx());
         r.get("/ping").handler(this::ping);
         r.get("/info").handler(ctx -> HttpEnvelope.json(ctx, info()));
         r.post("/pub").handler(ctx -> new HttpPublish(nsqd, this).pub(ctx));
         r.post("/mpub").handler(ctx -> new HttpPublish(nsqd, this).mpub(ctx));
+        r.get("/metrics").handler(new dev.nsq.daemon.MetricsEndpoint(new NsqdMetrics(nsqd))::handle); // ours, for Prometheus
         r.get("/stats").handler(ctx -> new StatsHandler(nsqd, this).handle(ctx));
         TopicChannelRoutes tc = new TopicChannelRoutes(nsqd, this);
         r.post("/topic/create").handler(tc::createTopic);
@@ -56,16 +88,18 @@ final class HttpApi {
         r.get("/config/:opt").handler(config::get);
         r.put("/config/:opt").handler(config::put);
         HttpEnvelope.errorHandlers(r, log);
-        HostPort hp = HostPort.parse(opts.httpAddress, 4151);
-        server = nsqd.vertx().createHttpServer();
-        return server.requestHandler(r).listen(hp.port(), hp.host())
-                .onSuccess(s -> log.info("HTTP: listening on {}", s.actualPort()))
-                .mapEmpty();
+        return r;
     }
 
     int port() { return server == null ? -1 : server.actualPort(); }
 
-    Future<Void> close() { return server == null ? Future.succeededFuture() : server.close(); }
+    int httpsPort() { return httpsServer == null ? -1 : httpsServer.actualPort(); }
+
+    Future<Void> close() {
+        Future<Void> a = server == null ? Future.succeededFuture() : server.close();
+        Future<Void> b = httpsServer == null ? Future.succeededFuture() : httpsServer.close();
+        return Future.join(a, b).mapEmpty();
+    }
 
     private void ping(RoutingContext ctx) {
         // NSQ 1.3.0's /ping carries no X-NSQ-Content-Type; a disk error makes it 500 "NOK - ..."

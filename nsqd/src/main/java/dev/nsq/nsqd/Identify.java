@@ -54,22 +54,26 @@ final class Identify {
         return null;
     }
 
-    /**
-     * The feature-negotiation reply, keys in NSQ's order. TLS, snappy and deflate are answered
-     * false until they are implemented, which every client accepts as "not offered".
-     */
-    static byte[] response(ClientV2 c, IdentifyRequest r, NsqdOptions o, boolean authRequired) {
-        long deflateLevel = 6;
-        if (deflateLevel > o.maxDeflateLevel) deflateLevel = o.maxDeflateLevel;
+    /** What this IDENTIFY turns on: each upgrade needs both the client's ask and nsqd's offer. */
+    record Features(boolean tls, boolean snappy, boolean deflate, int deflateLevel) {
+        static Features negotiate(IdentifyRequest r, NsqdOptions o, boolean tlsOffered) {
+            boolean deflate = o.deflate && r.deflate;
+            return new Features(tlsOffered && r.tlsV1, o.snappy && r.snappy, deflate,
+                    Compression.deflateLevel(deflate ? r.deflateLevel : 0, o.maxDeflateLevel));
+        }
+    }
+
+    /** The feature-negotiation reply, keys in NSQ's order. */
+    static byte[] response(ClientV2 c, Features f, NsqdOptions o, boolean authRequired) {
         String json = "{\"max_rdy_count\":" + o.maxRdyCount
                 + ",\"version\":\"" + Version.NSQ_VERSION + "\""
                 + ",\"max_msg_timeout\":" + o.maxMsgTimeoutMs
                 + ",\"msg_timeout\":" + c.msgTimeoutMs
-                + ",\"tls_v1\":false"
-                + ",\"deflate\":false"
-                + ",\"deflate_level\":" + deflateLevel
+                + ",\"tls_v1\":" + f.tls()
+                + ",\"deflate\":" + f.deflate()
+                + ",\"deflate_level\":" + f.deflateLevel()
                 + ",\"max_deflate_level\":" + o.maxDeflateLevel
-                + ",\"snappy\":false"
+                + ",\"snappy\":" + f.snappy()
                 + ",\"sample_rate\":" + c.sampleRate
                 + ",\"auth_required\":" + authRequired
                 + ",\"output_buffer_size\":" + c.outputBufferSize

@@ -50,8 +50,11 @@ public final class Nsqd implements DaemonMain.Daemon {
     private Storage storage;
     private NetServer tcpServer;
     private HttpApi httpApi;
+    private Tls tls;
+    private AuthClient authClient;
     private long scanTimer = -1;
     private long syncTimer = -1;
+    private StatsdLoop statsd;
     private volatile boolean exiting;
     private volatile LookupLoop lookup;
     private ChannelPrecreation precreation;
@@ -81,6 +84,18 @@ public final class Nsqd implements DaemonMain.Daemon {
     }
 
     private Future<Void> startOn() {
+        // as NSQ's New(): a client-certificate policy implies TLS is required (validate() does
+        // the same for flags; options built in code get it here)
+        if (!options.tlsClientAuthPolicy.isEmpty() && options.tlsRequired == NsqdOptions.TlsRequired.FALSE)
+            options.tlsRequired = NsqdOptions.TlsRequired.TRUE;
+        try {
+            tls = Tls.build(vertx, options);
+        } catch (Exception e) {
+            return Future.failedFuture(new IllegalStateException("failed to build TLS config - " + e.getMessage(), e));
+        }
+        if (tls == null && options.tlsRequired != NsqdOptions.TlsRequired.FALSE)
+            return Future.failedFuture(new IllegalStateException("cannot require TLS client connections without TLS key and cert"));
+        if (authRequired()) authClient = new AuthClient(vertx, options);
         storage = new Storage(options);
         try {
             storage.lock();
@@ -110,6 +125,7 @@ public final class Nsqd implements DaemonMain.Daemon {
                     precreation = new ChannelPrecreation(vertx, options.httpClientConnectTimeoutMs, options.httpClientRequestTimeoutMs);
                     lookup = new LookupLoop(vertx, this::registrations, this::peerInfo, options.lookupPingIntervalMs);
                     lookup.setAddresses(options.lookupdTcpAddresses);
+                    if (!options.statsdAddress.isEmpty()) statsd = new StatsdLoop(this, vertx);
                     log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return (Void) null;
                 });
@@ -146,10 +162,12 @@ public final class Nsqd implements DaemonMain.Daemon {
         if (scanTimer >= 0) vertx.cancelTimer(scanTimer);
         if (syncTimer >= 0) vertx.cancelTimer(syncTimer);
         if (lookup != null) lookup.close();
+        if (statsd != null) statsd.close(vertx);
         if (precreation != null) precreation.close();
         List<Future<?>> closing = new ArrayList<>();
         if (tcpServer != null) closing.add(tcpServer.close());
         if (httpApi != null) closing.add(httpApi.close());
+        if (authClient != null) closing.add(authClient.close());
         for (ClientV2 c : clients.values()) closing.add(c.socket.close());
         Future<Void> done = Future.join(closing).<Void>mapEmpty().otherwiseEmpty()
                 .compose(v -> Future.fromCompletionStage(flushAll()));
@@ -173,6 +191,9 @@ public final class Nsqd implements DaemonMain.Daemon {
 
     public int httpPort() { return httpApi.port(); }
 
+    /** The HTTPS port, or -1 when TLS is not configured. */
+    public int httpsPort() { return httpApi.httpsPort(); }
+
     public NsqdOptions options() { return options; }
 
     Vertx vertx() { return vertx; }
@@ -180,6 +201,12 @@ public final class Nsqd implements DaemonMain.Daemon {
     long startTime() { return startTime; }
 
     boolean isExiting() { return exiting; }
+
+    /** The TLS configuration, or null when no certificate is configured. */
+    Tls tls() { return tls; }
+
+    /** Asks the auth servers; only when {@link #authRequired()}. */
+    AuthClient authClient() { return authClient; }
 
     boolean authRequired() { return !options.authHttpAddresses.isEmpty(); }
 

@@ -58,10 +58,38 @@ public final class NsqdOptions extends DaemonOptions {
     public long outputBufferTimeoutMs = 250;
     public long maxChannelConsumers = 0;
 
-    // compression (negotiation comes in a later issue; flags accepted now so deploy files parse)
+    // TLS (see Tls): cert and key enable the tls_v1 feature and the HTTPS listener
+    public String tlsCert = "";
+    public String tlsKey = "";
+    public String tlsRootCaFile = "";
+    /** "", "require" (any client certificate) or "require-verify" (signed by the root CA). */
+    public String tlsClientAuthPolicy = "";
+    public TlsRequired tlsRequired = TlsRequired.FALSE;
+    /** The lowest protocol accepted, in JSSE's naming (TLSv1 = NSQ's tls1.0, its default). */
+    public String tlsMinVersion = "TLSv1";
+
+    /** NSQ's --tls-required values: false, true, or tcp-https (TCP must upgrade, HTTP stays plain). */
+    public enum TlsRequired { FALSE, TRUE, TCP_HTTPS }
+
+    /** "get" or "post": how the auth server is asked. */
+    public String authHttpRequestMethod = "get";
+
+    // compression
     public boolean deflate = true;
     public long maxDeflateLevel = 6;
     public boolean snappy = true;
+
+    // statsd (off unless an address is given)
+    public String statsdAddress = "";
+    public long statsdIntervalMs = 60_000;
+    public boolean statsdMemStats = true;
+    public String statsdPrefix = "nsq.%s";
+    public long statsdUdpPacketSize = 508;
+    public boolean statsdExcludeEphemeral = false;
+
+    // end-to-end processing latency (publish to FIN), off unless percentiles are given
+    public List<Double> e2eProcessingLatencyPercentiles = new ArrayList<>();
+    public long e2eProcessingLatencyWindowTimeMs = 10 * 60_000;
 
     /** How often lookupds are pinged (TCP) and re-synced (cluster); NSQ's fixed 15 s, settable for tests. */
     public long lookupPingIntervalMs = 15_000;
@@ -72,12 +100,14 @@ public final class NsqdOptions extends DaemonOptions {
     /** NSQ's config-file names that are not the flag name with underscores. */
     private static final Map<String, String> CONFIG_ALIASES = Map.of(
             "nsqlookupd_tcp_addresses", "lookupd-tcp-address",
-            "auth_http_addresses", "auth-http-address");
+            "auth_http_addresses", "auth-http-address",
+            "e2e_processing_latency_percentiles", "e2e-processing-latency-percentile");
 
     /** Parses NSQ-style flags. Throws {@link FlagSet.FlagException} with Go's wording on bad input. */
     public static NsqdOptions fromArgs(String... args) {
         NsqdOptions o = new NsqdOptions();
         o.parse(args, CONFIG_ALIASES);
+        o.e2eProcessingLatencyPercentiles.sort(java.util.Comparator.reverseOrder()); // NSQ reports them high to low
         o.cluster.applyEnvironment();
         o.validate();
         return o;
@@ -99,6 +129,7 @@ public final class NsqdOptions extends DaemonOptions {
         f.integer("broadcast-http-port", 0, "HTTP port that will be registered with lookupd (defaults to the HTTP port that this nsqd is listening on)", v -> broadcastHttpPort = v.intValue());
         f.list("lookupd-tcp-address", "lookupd TCP address (may be given multiple times)", lookupdTcpAddresses::add);
         f.list("auth-http-address", "<addr>:<port> or a full url to query auth server (may be given multiple times)", authHttpAddresses::add);
+        f.string("auth-http-request-method", authHttpRequestMethod, "HTTP method to use for auth server requests (get or post)", v -> authHttpRequestMethod = v);
         f.duration("http-client-connect-timeout", httpClientConnectTimeoutMs, "timeout for HTTP connect", v -> httpClientConnectTimeoutMs = v);
         f.duration("http-client-request-timeout", httpClientRequestTimeoutMs, "timeout for HTTP request", v -> httpClientRequestTimeoutMs = v);
 
@@ -124,20 +155,94 @@ public final class NsqdOptions extends DaemonOptions {
         f.duration("output-buffer-timeout", outputBufferTimeoutMs, "default duration of time between flushing data to clients", v -> outputBufferTimeoutMs = v);
         f.integer("max-channel-consumers", maxChannelConsumers, "maximum channel consumer connection count per nsqd instance (default 0, i.e., unlimited)", v -> maxChannelConsumers = v);
 
+        f.string("tls-cert", "", "path to certificate file", v -> tlsCert = v);
+        f.string("tls-key", "", "path to key file", v -> tlsKey = v);
+        f.string("tls-client-auth-policy", "", "client certificate auth policy ('require' or 'require-verify')", v -> tlsClientAuthPolicy = v);
+        f.string("tls-root-ca-file", "", "path to certificate authority file", v -> tlsRootCaFile = v);
+        // boolean-like, as NSQ's: a bare --tls-required means true
+        f.boolOrString("tls-required", "false", "require TLS for client connections (true, false, tcp-https)", v -> tlsRequired = parseTlsRequired(v));
+        f.string("tls-min-version", "tls1.0", "minimum SSL/TLS version acceptable ('ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2' or 'tls1.3')", v -> tlsMinVersion = parseTlsMinVersion(v));
+
         f.bool("deflate", deflate, "enable deflate feature negotiation (client compression)", v -> deflate = v);
         f.integer("max-deflate-level", maxDeflateLevel, "max deflate compression level a client can negotiate (> values == > nsqd CPU usage)", v -> maxDeflateLevel = v);
         f.bool("snappy", snappy, "enable snappy feature negotiation (client compression)", v -> snappy = v);
+        f.string("statsd-address", "", "UDP <addr>:<port> of a statsd daemon for pushing stats", v -> statsdAddress = v);
+        f.duration("statsd-interval", statsdIntervalMs, "duration between pushing to statsd", v -> statsdIntervalMs = v);
+        f.bool("statsd-mem-stats", true, "toggle sending memory and GC stats to statsd", v -> statsdMemStats = v);
+        f.string("statsd-prefix", statsdPrefix, "prefix used for keys sent to statsd (%s for host replacement)", v -> statsdPrefix = v);
+        f.integer("statsd-udp-packet-size", statsdUdpPacketSize, "the size in bytes of statsd UDP packets", v -> statsdUdpPacketSize = v);
+        f.bool("statsd-exclude-ephemeral", false, "Skip ephemeral topics and channels when sending stats to statsd", v -> statsdExcludeEphemeral = v);
+        f.list("e2e-processing-latency-percentile", "message processing time percentiles (as float (0, 1.0]) to track (can be specified multiple times or comma separated '1.0,0.99,0.95', default none)",
+                v -> { for (String q : v.split(",")) if (!q.isBlank()) e2eProcessingLatencyPercentiles.add(percentile(q.trim())); });
+        f.duration("e2e-processing-latency-window-time", e2eProcessingLatencyWindowTimeMs, "calculate end to end latency quantiles for this duration of time (ie: 60s would only show quantile calculations from the past 60 seconds)",
+                v -> e2eProcessingLatencyWindowTimeMs = v);
         cluster.addFlags(f);
         return f;
+    }
+
+    private static double percentile(String v) {
+        double q;
+        try {
+            q = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new FlagSet.FlagException("invalid value \"" + v + "\" for flag -e2e-processing-latency-percentile: parse error");
+        }
+        if (!(q > 0 && q <= 1)) {
+            throw new FlagSet.FlagException("invalid value \"" + v + "\" for flag -e2e-processing-latency-percentile: Invalid percentile: " + v);
+        }
+        return q;
     }
 
     /** NSQ's startup checks, with messages that name the flag. */
     public void validate() {
         if (nodeId < 0 || nodeId >= 1024) throw new FlagSet.FlagException("--node-id must be [0,1024)");
         if (maxDeflateLevel < 1 || maxDeflateLevel > 9) throw new FlagSet.FlagException("--max-deflate-level must be [1,9]");
+        if (!authHttpRequestMethod.equals("get") && !authHttpRequestMethod.equals("post"))
+            throw new FlagSet.FlagException("--auth-http-request-method must be 'get' or 'post'");
+        if (!tlsClientAuthPolicy.isEmpty() && !tlsClientAuthPolicy.equals("require") && !tlsClientAuthPolicy.equals("require-verify"))
+            throw new FlagSet.FlagException("--tls-client-auth-policy must be 'require' or 'require-verify'");
+        // NSQ: asking for client certificates implies TLS is required
+        if (!tlsClientAuthPolicy.isEmpty() && tlsRequired == TlsRequired.FALSE) tlsRequired = TlsRequired.TRUE;
+        if (!tlsEnabled() && tlsRequired != TlsRequired.FALSE)
+            throw new FlagSet.FlagException("cannot require TLS client connections without TLS key and cert");
         if (memQueueSize < 0) throw new FlagSet.FlagException("--mem-queue-size must be >= 0");
         if (maxMsgSize <= 0) throw new FlagSet.FlagException("--max-msg-size must be > 0");
         if (maxBodySize <= 0) throw new FlagSet.FlagException("--max-body-size must be > 0");
+    }
+
+    /** NSQ builds a TLS config (tls_v1 and HTTPS offered) when a cert or key is given. */
+    public boolean tlsEnabled() { return !tlsCert.isEmpty() || !tlsKey.isEmpty(); }
+
+    static TlsRequired parseTlsRequired(String v) {
+        String s = v.toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("tcp-https")) return TlsRequired.TCP_HTTPS;
+        try {
+            return FlagSetBools.parse(s) ? TlsRequired.TRUE : TlsRequired.FALSE;
+        } catch (IllegalArgumentException e) {
+            throw new FlagSet.FlagException("invalid value \"" + v + "\" for flag -tls-required: parse error");
+        }
+    }
+
+    /** NSQ's names to JSSE's; SSLv3 is refused (Go's TLS stack and the JDK's no longer speak it). */
+    static String parseTlsMinVersion(String v) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "", "tls1.0" -> "TLSv1";
+            case "tls1.1" -> "TLSv1.1";
+            case "tls1.2" -> "TLSv1.2";
+            case "tls1.3" -> "TLSv1.3";
+            default -> throw new FlagSet.FlagException("invalid value \"" + v + "\" for flag -tls-min-version: unknown tlsVersionOption \"" + v + "\"");
+        };
+    }
+
+    /** Go's strconv.ParseBool words. */
+    private static final class FlagSetBools {
+        static boolean parse(String s) {
+            return switch (s) {
+                case "1", "t", "true" -> true;
+                case "0", "f", "false" -> false;
+                default -> throw new IllegalArgumentException(s);
+            };
+        }
     }
 
     static String hostname() {

@@ -8,6 +8,7 @@ import dev.nsq.protocol.Names;
 import dev.nsq.protocol.NsqError;
 import dev.nsq.protocol.Version;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.internal.net.NetSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,8 @@ final class ProtocolV2 implements CommandReader.LineHandler {
     private final ClientV2 client;
     private final CommandReader reader;
     private final ClientTimers timers;
+    /** Asynchronous steps (auth query, TLS handshake, disk write) holding the reader; see {@link #hold}. */
+    private int holds;
 
     ProtocolV2(Nsqd nsqd, ClientV2 client) {
         this.nsqd = nsqd;
@@ -76,6 +79,9 @@ final class ProtocolV2 implements CommandReader.LineHandler {
     public void onLine(List<String> parts) throws NsqError {
         timers.lineRead();
         String cmd = parts.get(0);
+        // NSQ checks this before looking at the command, so unknown commands get it too
+        if (opts.tlsRequired != NsqdOptions.TlsRequired.FALSE && !client.tls && !cmd.equals("IDENTIFY"))
+            throw NsqError.fatal(E_INVALID, "cannot " + cmd + " in current state (TLS required)");
         switch (cmd) {
             case "FIN" -> fin(parts);
             case "RDY" -> rdy(parts);
@@ -149,11 +155,52 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             client.sendResponse(Frames.OK);
             return;
         }
-        boolean deflate = opts.deflate && req.deflate;
-        boolean snappy = opts.snappy && req.snappy;
-        if (deflate && snappy)
+        Identify.Features f = Identify.Features.negotiate(req, opts, nsqd.tls() != null);
+        if (f.deflate() && f.snappy())
             throw NsqError.fatal(E_IDENTIFY_FAILED, "cannot enable both deflate and snappy compression");
-        client.sendResponse(Identify.response(client, req, opts, nsqd.authRequired()));
+        client.sendResponse(Identify.response(client, f, opts, nsqd.authRequired()));
+        if (!f.tls()) {
+            compress(f);
+            return;
+        }
+        // the JSON went out in plain text; from here the client speaks TLS, and says nothing
+        // until it has read our OK, so no command byte can arrive during the handshake
+        log.info("PROTOCOL(V2): [{}] upgrading connection to TLS", client);
+        hold();
+        SslHandler ssl = nsqd.tls().newHandler(client.socket.channelHandlerContext().alloc());
+        client.socket.channelHandlerContext().pipeline().addFirst(Tls.HANDLER, ssl);
+        ssl.handshakeFuture().addListener(done -> client.context.runOnContext(v -> {
+            if (!done.isSuccess()) {
+                fail(NsqError.fatal(E_IDENTIFY_FAILED, "IDENTIFY failed " + done.cause().getMessage()));
+                return;
+            }
+            client.tlsSession = ssl.engine().getSession();
+            client.tls = true;
+            client.sendResponse(Frames.OK);
+            try {
+                compress(f);
+                release();
+            } catch (RuntimeException e) {
+                onFailure(e);
+            }
+        }));
+    }
+
+    /** Snappy or deflate after TLS, as NSQ: the codecs go in, then an OK that is already compressed. */
+    private void compress(Identify.Features f) {
+        if (f.snappy()) {
+            log.info("PROTOCOL(V2): [{}] upgrading connection to snappy", client);
+            Compression.snappy(client.socket);
+            client.snappy = true;
+            client.sendResponse(Frames.OK);
+        }
+        if (f.deflate()) {
+            log.info("PROTOCOL(V2): [{}] upgrading connection to deflate (level {})", client, f.deflateLevel());
+            Compression.deflate(client.socket, f.deflateLevel());
+            client.deflate = true;
+            client.deflateLevel = f.deflateLevel();
+            client.sendResponse(Frames.OK);
+        }
     }
 
     private void auth(List<String> p) throws NsqError {
@@ -164,10 +211,96 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             if (size > opts.maxBodySize)
                 throw NsqError.fatal(E_BAD_BODY, "AUTH body too big " + size + " > " + opts.maxBodySize);
             if (size <= 0) throw NsqError.fatal(E_BAD_BODY, "AUTH invalid body size " + size);
-            reader.read(size, body -> {
-                throw NsqError.fatal(E_AUTH_DISABLED, "AUTH disabled");
-            });
+            reader.read(size, body -> authBody(new String(bytes(body), StandardCharsets.UTF_8)));
         });
+    }
+
+    private void authBody(String secret) throws NsqError {
+        Authorizations current = client.auth;
+        if (current != null && current.hasGrants()) throw NsqError.fatal(E_INVALID, "AUTH already set");
+        if (!nsqd.authRequired()) throw NsqError.fatal(E_AUTH_DISABLED, "AUTH disabled");
+        client.authSecret = secret;
+        hold();
+        queryAuth().onComplete(ar -> {
+            try {
+                if (ar.failed()) {
+                    // the reason stays in our log: it is no business of an untrusted client
+                    log.warn("PROTOCOL(V2): [{}] AUTH failed {}", client, ar.cause().getMessage());
+                    throw NsqError.fatal(E_AUTH_FAILED, "AUTH failed");
+                }
+                client.auth = ar.result();
+                if (!ar.result().hasGrants()) throw NsqError.fatal(E_UNAUTHORIZED, "AUTH no authorizations found");
+                client.sendResponse(ar.result().response());
+                release();
+            } catch (NsqError e) {
+                fail(e);
+            }
+        });
+    }
+
+    private io.vertx.core.Future<Authorizations> queryAuth() {
+        return nsqd.authClient().query(client.remoteIp, client.tls, Tls.commonName(client.tlsSession), client.authSecret)
+                .transform(ar -> {
+                    // back onto the connection's loop, whatever thread the HTTP answer came on
+                    io.vertx.core.Promise<Authorizations> p = io.vertx.core.Promise.promise();
+                    client.context.runOnContext(v -> p.handle(ar));
+                    return p.future();
+                });
+    }
+
+    private interface AuthorizedStep {
+        void run() throws NsqError;
+    }
+
+    /**
+     * NSQ's CheckAuth: with auth enabled the client must have a grant; an expired grant is asked
+     * for again first (the reader waits), then the command runs only if the grant allows it.
+     */
+    private void checkAuth(String cmd, String topic, String channel, AuthorizedStep then) throws NsqError {
+        if (!nsqd.authRequired()) {
+            then.run();
+            return;
+        }
+        Authorizations a = client.auth;
+        if (a == null || !a.hasGrants()) throw NsqError.fatal(E_AUTH_FIRST, "AUTH required before " + cmd);
+        if (!a.isExpired(System.currentTimeMillis())) {
+            authorized(a, cmd, topic, channel, then);
+            return;
+        }
+        hold();
+        queryAuth().onComplete(ar -> {
+            try {
+                if (ar.failed()) {
+                    log.warn("PROTOCOL(V2): [{}] AUTH failed {}", client, ar.cause().getMessage());
+                    throw NsqError.fatal(E_AUTH_FAILED, "AUTH failed");
+                }
+                client.auth = ar.result();
+                authorized(ar.result(), cmd, topic, channel, then);
+                release();
+            } catch (NsqError e) {
+                fail(e);
+            }
+        });
+    }
+
+    private static void authorized(Authorizations a, String cmd, String topic, String channel, AuthorizedStep then) throws NsqError {
+        if (!a.isAllowed(topic, channel))
+            throw NsqError.fatal(E_UNAUTHORIZED, "AUTH failed for " + cmd + " on " + Names.goQuote(topic) + " " + Names.goQuote(channel));
+        then.run();
+    }
+
+    /**
+     * Holds the reader while an asynchronous step runs; parsing resumes when the last hold is
+     * released, so a step started from another step's continuation (a disk write after an auth
+     * re-query) keeps the commands answered in order.
+     */
+    private void hold() {
+        holds++;
+        reader.pause();
+    }
+
+    private void release() {
+        if (--holds == 0) reader.resume();
     }
 
     private void sub(List<String> p) throws NsqError {
@@ -179,9 +312,11 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             throw NsqError.fatal(E_BAD_TOPIC, "SUB topic name " + Names.goQuote(topicName) + " is not valid");
         if (!Names.isValid(channelName))
             throw NsqError.fatal(E_BAD_CHANNEL, "SUB channel name " + Names.goQuote(channelName) + " is not valid");
-        Channel channel = nsqd.subscribe(client, topicName, channelName);
-        if (channel == null) throw NsqError.fatal(E_SUB_FAILED, "SUB failed to deleted topic/channel");
-        client.sendResponse(Frames.OK);
+        checkAuth("SUB", topicName, channelName, () -> {
+            Channel channel = nsqd.subscribe(client, topicName, channelName);
+            if (channel == null) throw NsqError.fatal(E_SUB_FAILED, "SUB failed to deleted topic/channel");
+            client.sendResponse(Frames.OK);
+        });
     }
 
     private void rdy(List<String> p) throws NsqError {
@@ -239,7 +374,8 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         String topicName = p.get(1);
         if (!Names.isValid(topicName))
             throw NsqError.fatal(E_BAD_TOPIC, "PUB topic name " + Names.goQuote(topicName) + " is not valid");
-        readMessageBody("PUB", body -> publish("PUB", E_PUB_FAILED, topicName, List.of(body), 0));
+        readMessageBody("PUB", body -> checkAuth("PUB", topicName, "",
+                () -> publish("PUB", E_PUB_FAILED, topicName, List.of(body), 0)));
     }
 
     private void dpub(List<String> p) throws NsqError {
@@ -251,7 +387,8 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         if (deferMs == NOT_A_NUMBER) throw NsqError.fatal(E_INVALID, "DPUB could not parse timeout " + p.get(2));
         if (deferMs < 0 || deferMs > opts.maxReqTimeoutMs)
             throw NsqError.fatal(E_INVALID, "DPUB timeout " + deferMs + " out of range 0-" + opts.maxReqTimeoutMs);
-        readMessageBody("DPUB", body -> publish("DPUB", E_DPUB_FAILED, topicName, List.of(body), deferMs));
+        readMessageBody("DPUB", body -> checkAuth("DPUB", topicName, "",
+                () -> publish("DPUB", E_DPUB_FAILED, topicName, List.of(body), deferMs)));
     }
 
     private interface BodyHandler {
@@ -273,7 +410,14 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         String topicName = p.get(1);
         if (!Names.isValid(topicName)) // NSQ's own text repeats the code here
             throw NsqError.fatal(E_BAD_TOPIC, "E_BAD_TOPIC MPUB topic name " + Names.goQuote(topicName) + " is not valid");
-        nsqd.getOrCreateTopic(topicName); // NSQ creates the topic before reading the body
+        // NSQ checks auth, then creates the topic, before reading the body
+        checkAuth("MPUB", topicName, "", () -> {
+            nsqd.getOrCreateTopic(topicName);
+            mpubBody(topicName);
+        });
+    }
+
+    private void mpubBody(String topicName) {
         reader.read(4, sizeBuf -> {
             int size = sizeBuf.readInt();
             if (size <= 0) throw NsqError.fatal(E_BAD_BODY, "MPUB invalid body size " + size);
@@ -315,11 +459,11 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             published(cmd, failCode, topicName, bodies.size(), done);
             return;
         }
-        reader.pause();
+        hold();
         done.whenComplete((v, e) -> client.context.runOnContext(x -> {
             try {
                 published(cmd, failCode, topicName, bodies.size(), done);
-                reader.resume();
+                release();
             } catch (NsqError err) {
                 fail(err);
             }

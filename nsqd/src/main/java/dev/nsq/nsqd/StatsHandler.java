@@ -6,7 +6,6 @@ import dev.nsq.protocol.Version;
 import dev.nsq.protocol.json.NsqdStats;
 import dev.nsq.protocol.json.NsqdStats.ChannelStats;
 import dev.nsq.protocol.json.NsqdStats.ClientStats;
-import dev.nsq.protocol.json.NsqdStats.E2eLatency;
 import dev.nsq.protocol.json.NsqdStats.PubCount;
 import dev.nsq.protocol.json.NsqdStats.TopicStats;
 import io.vertx.ext.web.RoutingContext;
@@ -69,7 +68,7 @@ final class StatsHandler {
                 List<ChannelStats> cs = new ArrayList<>();
                 for (Channel c : chans) cs.add(channelStats(c, includeClients, topicFilter));
                 topics.add(new TopicStats(t.name, cs, t.depth(), t.backendDepth(), t.messageCount(), t.messageBytes(),
-                        t.isPaused(), E2eLatency.NONE));
+                        t.isPaused(), topicE2e(t)));
             }
         }
         List<ClientStats> producers = null;
@@ -92,7 +91,16 @@ final class StatsHandler {
             for (ClientV2 cl : clients) cs.add(clientStats(cl, topicFilter));
         }
         return new ChannelStats(c.name, c.depth(), c.backendDepth(), c.inFlightCount(), c.deferredCount(), c.messageCount(),
-                c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(), E2eLatency.NONE);
+                c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(),
+                c.e2e == null ? NsqdStats.E2eLatency.NONE : c.e2e.result());
+    }
+
+    /** The merge of every channel's stream, as NSQ's AggregateChannelE2eProcessingLatency. */
+    private NsqdStats.E2eLatency topicE2e(Topic t) {
+        if (nsqd.options().e2eProcessingLatencyPercentiles.isEmpty()) return NsqdStats.E2eLatency.NONE;
+        List<E2eLatency> all = new ArrayList<>();
+        for (Channel c : t.channelsSnapshot()) if (c.e2e != null) all.add(c.e2e);
+        return E2eLatency.merged(all);
     }
 
     static ClientStats clientStats(ClientV2 c, String topicFilter) {
@@ -100,9 +108,24 @@ final class StatsHandler {
         for (Map.Entry<String, Long> e : c.pubCounts.entrySet()) {
             if (topicFilter.isEmpty() || topicFilter.equals(e.getKey())) pubs.add(new PubCount(e.getKey(), e.getValue()));
         }
+        Authorizations auth = c.auth;
         return new ClientStats(c.clientId, c.hostname, "V2", c.remoteAddress, c.state.code, c.readyCount,
                 c.inFlightCount, c.messageCount, c.finishCount, c.requeueCount, c.connectTs, c.sampleRate,
-                false, false, c.userAgent, pubs, false, "", "", "", false);
+                c.deflate, c.snappy, c.userAgent, auth != null, auth == null ? "" : auth.identity,
+                auth == null ? "" : auth.identityUrl, pubs, c.tls, tlsCipher(c), tlsVersion(c), "", c.tls);
+    }
+
+    private static String tlsCipher(ClientV2 c) {
+        javax.net.ssl.SSLSession s = c.tlsSession;
+        return s == null ? "" : s.getCipherSuite();
+    }
+
+    /** Go's names: JSSE's "TLSv1.2" is NSQ's "TLS1.2" (and "TLSv1" its "TLS1.0"). */
+    private static String tlsVersion(ClientV2 c) {
+        javax.net.ssl.SSLSession s = c.tlsSession;
+        if (s == null) return "";
+        String p = s.getProtocol();
+        return p.equals("TLSv1") ? "TLS1.0" : p.replace("TLSv", "TLS");
     }
 
     /** The JVM's closest equivalents of Go's runtime.MemStats figures. */

@@ -42,11 +42,13 @@ final class StatsText {
         if (s.topics() != null) {
             for (TopicStats t : s.topics()) {
                 w.append(String.format("\n%s[%-15s] depth: %-5d be-depth: %-5d msgs: %-8d e2e%%: %s\n",
-                        t.paused() ? "*P " : "   ", t.topicName(), t.depth(), t.backendDepth(), t.messageCount(), ""));
+                        t.paused() ? "*P " : "   ", t.topicName(), t.depth(), t.backendDepth(), t.messageCount(),
+                        E2eLatency.text(t.e2eProcessingLatency())));
                 for (ChannelStats c : t.channels()) {
                     w.append(String.format("%s[%-25s] depth: %-5d be-depth: %-5d inflt: %-4d def: %-4d re-q: %-5d timeout: %-5d msgs: %-8d e2e%%: %s\n",
                             c.paused() ? "   *P " : "      ", c.channelName(), c.depth(), c.backendDepth(),
-                            c.inFlightCount(), c.deferredCount(), c.requeueCount(), c.timeoutCount(), c.messageCount(), ""));
+                            c.inFlightCount(), c.deferredCount(), c.requeueCount(), c.timeoutCount(), c.messageCount(),
+                            E2eLatency.text(c.e2eProcessingLatency())));
                     if (c.clients() != null) for (ClientStats cl : c.clients()) w.append("        ").append(client(cl, nowMs)).append('\n');
                 }
             }

@@ -53,6 +53,7 @@ final class HttpApi {
                 RegistrationDB.keys(db.findRegistrations(Registration.TOPIC, Registration.ANY, "")))));
         r.get("/channels").handler(HttpEnvelope::parsableQuery).handler(this::channels);
         r.get("/nodes").handler(this::nodes);
+        r.get("/metrics").handler(new dev.nsq.daemon.MetricsEndpoint(new LookupdMetrics(lookupd))::handle); // ours, for Prometheus
         r.post("/topic/create").handler(HttpEnvelope::parsableQuery).handler(this::createTopic);
         r.post("/topic/delete").handler(HttpEnvelope::parsableQuery).handler(this::deleteTopic);
         r.post("/topic/tombstone").handler(HttpEnvelope::parsableQuery).handler(this::tombstoneTopicProducer);

@@ -65,6 +65,16 @@ public final class FlagSet {
         return this;
     }
 
+    /**
+     * A flag that is boolean on the command line (a bare {@code -name} means "true", a value needs
+     * {@code -name=value}) but takes other words too, as NSQ's {@code --tls-required} (true, false,
+     * tcp-https).
+     */
+    public FlagSet boolOrString(String name, String def, String help, Consumer<String> setter) {
+        flags.put(name, new Flag(name, def, help, true, setter));
+        return this;
+    }
+
     static boolean parseBool(String name, String v) {
         return switch (v) {
             case "1", "t", "T", "true", "TRUE", "True" -> true;

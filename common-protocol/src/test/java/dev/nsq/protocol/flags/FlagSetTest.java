@@ -38,4 +38,13 @@ class FlagSetTest {
         assertThrows(FlagSet.FlagException.class, () -> f.parse("--n=abc"));
         assertThrows(FlagSet.FlagException.class, () -> f.parse("--n"));
     }
+
+    @Test
+    void boolOrStringFlagIsTrueWhenBareAndTakesWordsAfterAnEqualsSign() {
+        String[] v = {"false"};
+        new FlagSet("nsqd").boolOrString("tls-required", "false", "", x -> v[0] = x).parse("--tls-required");
+        assertEquals("true", v[0]);
+        new FlagSet("nsqd").boolOrString("tls-required", "false", "", x -> v[0] = x).parse("--tls-required=tcp-https", "rest");
+        assertEquals("tcp-https", v[0]);
+    }
 }

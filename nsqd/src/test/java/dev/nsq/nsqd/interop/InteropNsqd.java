@@ -24,14 +24,21 @@ final class InteropNsqd implements AutoCloseable {
     }
 
     static InteropNsqd start(Path dataPath) throws Exception {
+        return start(dataPath, o -> {});
+    }
+
+    static InteropNsqd start(Path dataPath, java.util.function.Consumer<NsqdOptions> tweak) throws Exception {
         NsqdOptions o = new NsqdOptions();
         o.tcpAddress = "127.0.0.1:0";
         o.httpAddress = "127.0.0.1:0";
         o.dataPath = dataPath.toString();
+        tweak.accept(o);
         Nsqd nsqd = new Nsqd(o);
         nsqd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new InteropNsqd(nsqd);
     }
+
+    int httpPort() { return nsqd.httpPort(); }
 
     /** host:port in the form every NSQ client accepts for a direct nsqd connection. */
     String tcpAddress() {

@@ -31,6 +31,8 @@ public final class TestNsqd implements AutoCloseable {
 
     public int httpPort() { return nsqd.httpPort(); }
 
+    public int httpsPort() { return nsqd.httpsPort(); }
+
     public WireClient connect() throws Exception { return new WireClient(tcpPort()); }
 
     public HttpResponse<String> get(String pathAndQuery) throws Exception {

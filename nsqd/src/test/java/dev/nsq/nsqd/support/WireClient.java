@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -26,8 +27,9 @@ public final class WireClient implements AutoCloseable {
     }
 
     private final Socket socket;
-    private final DataInputStream in;
-    private final OutputStream out;
+    private InputStream rawIn;
+    private DataInputStream in;
+    private OutputStream out;
 
     public WireClient(int port) throws IOException { this(port, true); }
 
@@ -35,9 +37,35 @@ public final class WireClient implements AutoCloseable {
         socket = new Socket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(5000);
-        in = new DataInputStream(socket.getInputStream());
+        rawIn = socket.getInputStream();
+        in = new DataInputStream(rawIn);
         out = socket.getOutputStream();
         if (magic) send("  V2".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public Socket socket() { return socket; }
+
+    public InputStream input() { return rawIn; }
+
+    public OutputStream output() { return out; }
+
+    /**
+     * Reads and writes through other streams from now on: an upgrade (TLS, snappy, deflate) wraps
+     * the current ones. Frames are read with exact-length reads, so nothing past the last frame
+     * has been consumed from the old stream when the upgrade happens.
+     */
+    public WireClient useStreams(InputStream newIn, OutputStream newOut) {
+        rawIn = newIn;
+        in = new DataInputStream(newIn);
+        out = newOut;
+        return this;
+    }
+
+    /** Exactly n raw bytes from the current stream. */
+    public byte[] readRaw(int n) throws IOException {
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
     }
 
     public WireClient send(byte[] raw) throws IOException {
