@@ -1,0 +1,104 @@
+package dev.nsq.nsqadmin.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A topic's figures on one node (with that node's channels), or summed over every node that has it
+ * (then {@code node} is {@code "*"}, {@link #nodes} holds the per-node figures and {@link #channels}
+ * the channels summed over nodes), as NSQ's clusterinfo.TopicStats.
+ */
+public final class TopicStats {
+    public String node = "";
+    public String hostname = "";
+    public String topicName = "";
+    public long depth;
+    public long memoryDepth;
+    public long backendDepth;
+    public long messageCount;
+    public boolean paused;
+    public final List<TopicStats> nodes = new ArrayList<>();
+    public final List<ChannelStats> channels = new ArrayList<>();
+    E2eLatency e2e;
+
+    /** From one topic object of an nsqd's {@code /stats?format=json}. */
+    public static TopicStats fromNode(JsonObject t, String node, String hostname, long nowSeconds) {
+        TopicStats s = new TopicStats();
+        s.node = node;
+        s.hostname = hostname;
+        s.topicName = t.getString("topic_name", "");
+        s.depth = t.getLong("depth", 0L);
+        s.backendDepth = t.getLong("backend_depth", 0L);
+        s.memoryDepth = s.depth - s.backendDepth;
+        s.messageCount = t.getLong("message_count", 0L);
+        s.paused = t.getBoolean("paused", false);
+        JsonArray cs = t.getJsonArray("channels");
+        if (cs != null) {
+            for (int i = 0; i < cs.size(); i++)
+                s.channels.add(ChannelStats.fromNode(cs.getJsonObject(i), s.topicName, node, hostname, nowSeconds));
+        }
+        s.e2e = E2eLatency.fromNode(t.getJsonObject("e2e_processing_latency"), s.topicName, "", node);
+        return s;
+    }
+
+    /** The topic summed over the given per-node figures; channels summed by name. */
+    public static TopicStats total(String topic, List<TopicStats> perNode) {
+        TopicStats t = new TopicStats();
+        t.node = "*";
+        t.topicName = topic;
+        t.e2e = new E2eLatency(topic, "", "*");
+        Map<String, ChannelStats> byName = new LinkedHashMap<>();
+        for (TopicStats n : perNode) {
+            t.depth += n.depth;
+            t.memoryDepth += n.memoryDepth;
+            t.backendDepth += n.backendDepth;
+            t.messageCount += n.messageCount;
+            t.paused |= n.paused;
+            t.nodes.add(n);
+            t.e2e.add(n.e2e);
+            for (ChannelStats c : n.channels)
+                byName.computeIfAbsent(c.channelName, k -> ChannelStats.total(topic, k)).add(c);
+        }
+        t.nodes.sort(Comparator.comparing((TopicStats s) -> s.hostname).thenComparing(s -> s.node));
+        t.channels.addAll(byName.values());
+        t.channels.sort(Comparator.comparing(c -> c.channelName));
+        return t;
+    }
+
+    /** Messages waiting in this topic's channels plus in flight, the figures the Streams page sums. */
+    public long channelInFlight() { return channels.stream().mapToLong(c -> c.inFlightCount).sum(); }
+
+    public long channelDeferred() { return channels.stream().mapToLong(c -> c.deferredCount).sum(); }
+
+    public long channelDepth() { return channels.stream().mapToLong(c -> c.depth).sum(); }
+
+    public long clientCount() { return channels.stream().mapToLong(c -> c.clientCount).sum(); }
+
+    public JsonObject toJson() {
+        JsonArray ns = null;
+        if (!nodes.isEmpty()) {
+            ns = new JsonArray();
+            for (TopicStats n : nodes) ns.add(n.toJson());
+        }
+        JsonArray cs = new JsonArray();
+        for (ChannelStats c : channels) cs.add(c.toJson());
+        return new JsonObject()
+                .put("node", node)
+                .put("hostname", hostname)
+                .put("topic_name", topicName)
+                .put("depth", depth)
+                .put("memory_depth", memoryDepth)
+                .put("backend_depth", backendDepth)
+                .put("message_count", messageCount)
+                .put("nodes", ns)
+                .put("channels", cs)
+                .put("paused", paused)
+                .put("e2e_processing_latency", e2e.toJson());
+    }
+}
