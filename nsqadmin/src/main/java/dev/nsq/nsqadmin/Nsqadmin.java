@@ -86,7 +86,8 @@ public final class Nsqadmin {
         } catch (RuntimeException e) {
             return Future.failedFuture(new IllegalArgumentException("invalid --http-address " + opts.httpAddress));
         }
-        HttpServerOptions so = new HttpServerOptions().setCompressionSupported(true);
+        // HTTP/1.1 only, as NSQ's nsqadmin (no h2c upgrade)
+        HttpServerOptions so = new HttpServerOptions().setCompressionSupported(true).setHttp2ClearTextEnabled(false);
         return vertx.createHttpServer(so).requestHandler(r).listen(hp.port(), hp.host())
                 .onSuccess(s -> {
                     server = s;

@@ -71,8 +71,20 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** Clicks, finding the element again if a live update redrew the page in between. */
+    /**
+     * Clicks, finding the element again if a live update redrew the page in between. An element
+     * named by id is found and clicked inside the page in one step, so a redraw between the two
+     * (frequent on a loaded machine, where each WebDriver round trip is slow) cannot intervene.
+     */
     void click(By by) {
+        String s = by.toString();
+        if (s.startsWith("By.id: ")) {
+            String id = s.substring("By.id: ".length());
+            new WebDriverWait(driver, WAIT).withMessage("click " + by).until(d -> Boolean.TRUE.equals(
+                    ((JavascriptExecutor) d).executeScript("var e = document.getElementById(arguments[0]);"
+                            + " if (!e || e.disabled || e.offsetParent === null) return false; e.click(); return true;", id)));
+            return;
+        }
         new WebDriverWait(driver, WAIT).withMessage("click " + by)
                 .ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class)
                 .until(d -> {
