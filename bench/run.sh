@@ -34,8 +34,8 @@ figure() { # name, nsqd flags (quoted), size, batch
   local name="$1" flags="$2" size="$3" batch="$4"
   # shellcheck disable=SC2086
   start_nsqd $flags
-  w=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=$size --batch-size=$batch | grep '^duration')
-  r=$(bin/bench_reader --nsqd-tcp-address=$tcp --runfor=$runfor --size=$size --channel=ch | grep '^duration')
+  w=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=$size --batch-size=$batch 2>/dev/null | grep "^duration")
+  r=$(bin/bench_reader --nsqd-tcp-address=$tcp --runfor=$runfor --size=$size --channel=ch 2>/dev/null | grep "^duration")
   stop_nsqd
   printf '%-52s writer %s   reader %s   peak RSS %s\n' "$name" "$(echo "$w" | rate)" "$(echo "$r" | rate)" "$peak"
 }
@@ -45,20 +45,33 @@ figure "100 B, MPUB 200, --mem-queue-size=1000000" "--mem-queue-size=1000000" 10
 
 # one message per publish, waiting for each reply: the round trip
 start_nsqd
-w=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=100 --batch-size=1 --pipeline=1 --connections=1 | grep '^duration')
+w=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=100 --batch-size=1 --pipeline=1 --connections=1 2>/dev/null | grep "^duration")
+raw=$(python3 bench/rtt.py $tcp 20000)
 stop_nsqd
-printf '%-52s %s (%s per round trip)\n' "100 B, one message per PUB, waiting for each reply" "$(echo "$w" | rate)" \
-  "$(echo "$w" | sed -n 's/.* - \([0-9.]*us\)\/op.*/\1/p')"
+printf '%-52s %s (%s per round trip; bench_writer, a Vert.x client)\n' "100 B, one message per PUB, waiting for each reply" \
+  "$(echo "$w" | rate)" "$(echo "$w" | sed -n 's/.* - \([0-9.]*us\)\/op.*/\1/p')"
+printf '%-52s %s\n' "   the same over one blocking socket (bench/rtt.py)" "$raw"
 
 # publish-to-receive latency at half the maximum rate, writer and reader at once
 start_nsqd
-max=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --batch-size=200 | grep '^duration' | sed -n 's/.* - \([0-9.]*\)ops\/s.*/\1/p')
+max=$(bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --batch-size=200 2>/dev/null | grep '^duration' | sed -n 's/.* - \([0-9.]*\)ops\/s.*/\1/p')
 half=$(awk -v m="$max" 'BEGIN {printf "%d", m/2}')
 curl -sf -X POST "http://$http/channel/empty?topic=sub_bench&channel=ch" >/dev/null
-bin/bench_reader --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --channel=ch > /tmp/bench_reader.$$ &
+bin/bench_reader --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --channel=ch > /tmp/bench_reader.$$ 2>/dev/null &
 reader=$!
-bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --batch-size=20 --pipeline=1 --rate="$half" >/dev/null
+bin/bench_writer --nsqd-tcp-address=$tcp --runfor=$runfor --size=200 --batch-size=20 --pipeline=1 --rate="$half" >/dev/null 2>&1
 wait $reader
 stop_nsqd
 printf '%-52s %s\n' "200 B at half the max rate ($((half / 1000))k msgs/s): latency" "$(grep '^latency' /tmp/bench_reader.$$)"
 rm -f /tmp/bench_reader.$$
+
+# memory: 1,000,000 queued 200-byte messages held in memory (200 MB of payload)
+start_nsqd --mem-queue-size=1000000
+python3 bench/fill.py $tcp 1000000 200 >/dev/null
+jcmd $nsqd_pid GC.run >/dev/null 2>&1 || true
+heap=$(jcmd $nsqd_pid GC.heap_info 2>/dev/null | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K.*/, "", v); printf "%d", v / 1024; exit}}')
+direct=$(curl -sf "http://$http/metrics" | awk '/^jvm_buffer_pool_used_bytes\{pool="direct"\}/ {printf "%d", $2 / 1048576}')
+rss=$(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$nsqd_pid/status)
+stop_nsqd
+printf '%-52s live heap %s MiB + direct %s MiB (payload 191 MiB); RSS %s MiB, peak %s\n' \
+  "1,000,000 x 200 B queued in memory" "${heap:-?}" "${direct:-?}" "$rss" "$peak"
