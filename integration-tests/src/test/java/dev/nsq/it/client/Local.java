@@ -49,11 +49,14 @@ public final class Local {
         return n;
     }
 
-    public static Nsqlookupd lookupd() throws Exception {
+    public static Nsqlookupd lookupd() throws Exception { return lookupd(o -> {}); }
+
+    public static Nsqlookupd lookupd(Consumer<NsqlookupdOptions> tweak) throws Exception {
         NsqlookupdOptions o = new NsqlookupdOptions();
         o.tcpAddress = "127.0.0.1:0";
         o.httpAddress = "127.0.0.1:0";
         o.broadcastAddress = "127.0.0.1";
+        tweak.accept(o);
         Nsqlookupd l = new Nsqlookupd(o);
         sync(l.start());
         return l;

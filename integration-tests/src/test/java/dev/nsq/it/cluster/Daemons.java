@@ -2,6 +2,7 @@ package dev.nsq.it.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nsq.it.client.Local;
 import dev.nsq.nsqd.Nsqd;
 import dev.nsq.nsqd.NsqdOptions;
 import dev.nsq.nsqlookupd.Nsqlookupd;
@@ -16,43 +17,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Starting our daemons on 127.0.0.1 for cluster tests, and reading their HTTP APIs. */
+/** Our daemons on 127.0.0.1 for cluster tests (started as {@link Local} starts them), and reads of their HTTP APIs. */
 final class Daemons {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Daemons() {}
 
-    static <T> T sync(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
+    static <T> T sync(Future<T> f) throws Exception { return Local.sync(f); }
 
-    static Nsqd nsqd(Path data, Consumer<NsqdOptions> tweak) throws Exception {
-        NsqdOptions o = new NsqdOptions();
-        o.tcpAddress = "127.0.0.1:0";
-        o.httpAddress = "127.0.0.1:0";
-        o.dataPath = data.toString();
-        o.broadcastAddress = "127.0.0.1";
-        o.lookupPingIntervalMs = 1_000;
-        tweak.accept(o);
-        Nsqd n = new Nsqd(o);
-        sync(n.start());
-        return n;
-    }
+    static Nsqd nsqd(Path data, Consumer<NsqdOptions> tweak) throws Exception { return Local.nsqd(data, tweak); }
 
-    static Nsqlookupd lookupd(Consumer<NsqlookupdOptions> tweak) throws Exception {
-        NsqlookupdOptions o = new NsqlookupdOptions();
-        o.tcpAddress = "127.0.0.1:0";
-        o.httpAddress = "127.0.0.1:0";
-        o.broadcastAddress = "127.0.0.1";
-        tweak.accept(o);
-        Nsqlookupd l = new Nsqlookupd(o);
-        sync(l.start());
-        return l;
-    }
+    static Nsqlookupd lookupd(Consumer<NsqlookupdOptions> tweak) throws Exception { return Local.lookupd(tweak); }
 
     /** Free TCP ports for Hazelcast members (the member list must name each port). */
     static int[] freePorts(int n) throws IOException {
