@@ -1,0 +1,166 @@
+package dev.nsq.nsqd;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * The FIFO memory queue of a channel or topic, kept off the Java heap. A queued message can wait for
+ * a long time, and a million long-lived {@link Message} objects with their body arrays make every
+ * GC cycle copy or scan them (see bench/LESSONS.md, lesson 1); here each one is a record in pooled
+ * direct chunks instead, and becomes a {@code Message} again only when it leaves the queue
+ * (delivered, or moved on), where short-lived garbage is cheap.
+ *
+ * <p>Record: {@code [body length int][attempts short][id long][timestamp long][disk seq long]
+ * [defer ms long][body]}. A header never spans chunks (a chunk with too little room left for one is
+ * closed), a body may, so a chunk wastes less than a header and a body larger than a chunk needs
+ * no special case. Chunks start small and double up to {@link #MAX_CHUNK_BYTES} while the queue
+ * grows, so an idle or barely used queue holds little; a chunk is released once read to its end,
+ * and the last one when the queue empties, so an empty queue holds none.
+ *
+ * <p>Not thread-safe: guarded by the lock of the channel or topic that owns it. Every chunk is
+ * released by {@link #poll}, {@link #clear} or {@link #drainTo}; the owner must call {@code clear()}
+ * when it drops the queue.
+ */
+final class OffHeapQueue {
+    /** length 4 + attempts 2 + id 8 + timestamp 8 + disk seq 8 + defer 8. */
+    static final int HEADER_BYTES = 38;
+    static final int MIN_CHUNK_BYTES = 16 * 1024;
+    static final int MAX_CHUNK_BYTES = 1024 * 1024;
+
+    private final ByteBufAllocator alloc;
+    private final int minChunkBytes;
+    private final int maxChunkBytes;
+    /** Oldest first; the last one is written to, the first one read from. */
+    private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
+    private int nextChunkBytes;
+    private int size;
+    /** Bytes of the records held (headers and bodies). */
+    private long recordBytes;
+    /** Capacity of the chunks held. */
+    private long chunkBytes;
+
+    OffHeapQueue() { this(PooledByteBufAllocator.DEFAULT, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES); }
+
+    /** Chunk sizes are parameters so tests can cross chunk boundaries with small records. */
+    OffHeapQueue(ByteBufAllocator alloc, int minChunkBytes, int maxChunkBytes) {
+        if (minChunkBytes < HEADER_BYTES || maxChunkBytes < minChunkBytes)
+            throw new IllegalArgumentException("chunk bytes: " + minChunkBytes + ".." + maxChunkBytes
+                    + " (expected: " + HEADER_BYTES + " <= min <= max)");
+        this.alloc = alloc;
+        this.minChunkBytes = minChunkBytes;
+        this.maxChunkBytes = maxChunkBytes;
+        this.nextChunkBytes = minChunkBytes;
+    }
+
+    int size() { return size; }
+
+    boolean isEmpty() { return size == 0; }
+
+    /** Bytes of the records held. */
+    long recordBytes() { return recordBytes; }
+
+    /** Direct memory held, records plus unused chunk space. */
+    long chunkBytes() { return chunkBytes; }
+
+    /** Appends a copy of the message (its ID, timestamp, attempts, disk seq, defer and body). */
+    void add(Message m) {
+        byte[] body = m.body;
+        ByteBuf tail = chunks.peekLast();
+        if (tail == null || tail.writableBytes() < HEADER_BYTES) tail = newChunk();
+        tail.writeInt(body.length);
+        tail.writeShort(m.attempts);
+        tail.writeLong(m.id);
+        tail.writeLong(m.timestampNs);
+        tail.writeLong(m.diskSeq);
+        tail.writeLong(m.deferMs);
+        int off = 0;
+        while (true) {
+            int n = Math.min(tail.writableBytes(), body.length - off);
+            tail.writeBytes(body, off, n);
+            off += n;
+            if (off == body.length) break;
+            tail = newChunk();
+        }
+        size++;
+        recordBytes += HEADER_BYTES + body.length;
+    }
+
+    /** Removes the oldest message and returns it as a fresh {@link Message}, or null when empty. */
+    Message poll() {
+        if (size == 0) return null;
+        ByteBuf head = chunks.peekFirst();
+        if (!head.isReadable()) { // not expected: a chunk read to its end goes at once
+            releaseHead();
+            head = chunks.peekFirst();
+        }
+        int length = head.readInt();
+        int attempts = head.readUnsignedShort();
+        long id = head.readLong();
+        long timestampNs = head.readLong();
+        long diskSeq = head.readLong();
+        long deferMs = head.readLong();
+        byte[] body = new byte[length];
+        int off = 0;
+        while (true) {
+            int n = Math.min(head.readableBytes(), length - off);
+            head.readBytes(body, off, n);
+            off += n;
+            if (off == length) break;
+            releaseHead();
+            head = chunks.peekFirst();
+        }
+        size--;
+        recordBytes -= HEADER_BYTES + length;
+        if (size == 0) releaseAll(); // keeps nothing while idle
+        else if (!head.isReadable() && chunks.size() > 1) releaseHead();
+        Message m = new Message(id, timestampNs, body);
+        m.attempts = attempts;
+        m.diskSeq = diskSeq;
+        m.deferMs = deferMs;
+        return m;
+    }
+
+    /** Polls up to {@code max} messages into {@code sink}, oldest first; returns how many. */
+    int drainTo(Consumer<Message> sink, int max) {
+        int n = 0;
+        Message m;
+        while (n < max && (m = poll()) != null) {
+            sink.accept(m);
+            n++;
+        }
+        return n;
+    }
+
+    /** Drops every message and releases every chunk. */
+    void clear() {
+        releaseAll();
+        size = 0;
+        recordBytes = 0;
+    }
+
+    private ByteBuf newChunk() {
+        ByteBuf c = alloc.directBuffer(nextChunkBytes, nextChunkBytes);
+        chunks.addLast(c);
+        chunkBytes += c.capacity();
+        // doubling: a small queue stays small, a big one costs few allocations
+        nextChunkBytes = Math.min(maxChunkBytes, nextChunkBytes * 2);
+        return c;
+    }
+
+    private void releaseHead() {
+        ByteBuf c = chunks.pollFirst();
+        chunkBytes -= c.capacity();
+        c.release();
+    }
+
+    private void releaseAll() {
+        ByteBuf c;
+        while ((c = chunks.pollFirst()) != null) c.release();
+        chunkBytes = 0;
+        nextChunkBytes = minChunkBytes;
+    }
+}

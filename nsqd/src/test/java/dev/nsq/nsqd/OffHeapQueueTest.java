@@ -1,0 +1,183 @@
+package dev.nsq.nsqd;
+
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class OffHeapQueueTest {
+    /** Remembers every chunk it hands out, to check that each is released exactly when expected. */
+    static final class TrackingAllocator extends AbstractByteBufAllocator {
+        final List<ByteBuf> chunks = new ArrayList<>();
+
+        TrackingAllocator() { super(true); }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+            chunks.add(b);
+            return b;
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            throw new AssertionError("the queue asked for heap memory");
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() { return false; }
+
+        long live() { return chunks.stream().filter(b -> b.refCnt() > 0).count(); }
+    }
+
+    private static Message message(long id, int bodyLength) {
+        byte[] body = new byte[bodyLength];
+        for (int i = 0; i < bodyLength; i++) body[i] = (byte) (id * 31 + i);
+        Message m = new Message(id, 1_000_000_000L * id, body);
+        m.attempts = (int) (id % 65536);
+        m.diskSeq = id % 3 == 0 ? -1 : id * 7;
+        m.deferMs = id % 5 == 0 ? id * 1000 : 0;
+        return m;
+    }
+
+    private static void assertSameMessage(Message want, Message got) {
+        assertNotNull(got, "message " + want.id);
+        assertEquals(want.id, got.id);
+        assertEquals(want.timestampNs, got.timestampNs);
+        assertEquals(want.attempts, got.attempts);
+        assertEquals(want.diskSeq, got.diskSeq);
+        assertEquals(want.deferMs, got.deferMs);
+        assertArrayEquals(want.body, got.body, "body of message " + want.id);
+        assertEquals(-1, got.queueIndex);
+        assertNull(got.owner);
+    }
+
+    @Test
+    void messagesComeOutInOrderWithEveryFieldAcrossChunkBoundaries() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 256); // a few records per chunk at most
+        List<Message> in = new ArrayList<>();
+        for (int i = 1; i <= 500; i++) {
+            Message m = message(i, i % 97 + 1); // lengths that end records at every offset of a chunk
+            in.add(m);
+            q.add(m);
+        }
+        assertEquals(500, q.size());
+        assertTrue(alloc.chunks.size() > 100, "records spread over many chunks: " + alloc.chunks.size());
+        long bytes = in.stream().mapToLong(m -> OffHeapQueue.HEADER_BYTES + m.body.length).sum();
+        assertEquals(bytes, q.recordBytes());
+        assertTrue(q.chunkBytes() >= bytes);
+        for (Message m : in) assertSameMessage(m, q.poll());
+        assertNull(q.poll());
+        assertTrue(q.isEmpty());
+        assertEquals(0, q.recordBytes());
+        assertEquals(0, q.chunkBytes());
+        assertEquals(0, alloc.live(), "an empty queue holds no chunk");
+    }
+
+    @Test
+    void chunksAreReleasedAsTheyAreReadWhileTheQueueKeepsGrowing() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        OffHeapQueue q = new OffHeapQueue(alloc, 128, 128);
+        long next = 1, expected = 1;
+        for (int round = 0; round < 200; round++) { // interleaved: the queue never empties
+            for (int i = 0; i < 3; i++) q.add(message(next++, 40));
+            for (int i = 0; i < 2; i++) assertEquals(expected++, q.poll().id);
+        }
+        assertEquals(200, q.size());
+        // a chunk loses less than a header at its end; read ones are gone
+        assertTrue(alloc.live() <= q.recordBytes() / (128 - OffHeapQueue.HEADER_BYTES) + 2, "live chunks " + alloc.live());
+        assertTrue(alloc.chunks.size() > 2 * alloc.live(), alloc.chunks.size() + " allocated, " + alloc.live() + " live");
+        while (!q.isEmpty()) assertEquals(expected++, q.poll().id);
+        assertEquals(next, expected);
+        assertEquals(0, alloc.live());
+    }
+
+    @Test
+    void aBodyLargerThanAChunkSpansSeveralAndComesBackWhole() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 1024);
+        Message small = message(1, 10);
+        Message big = message(2, 10_000); // ten max-size chunks
+        Message after = message(3, 5);
+        q.add(small);
+        q.add(big);
+        q.add(after);
+        assertTrue(alloc.chunks.size() >= 10);
+        assertTrue(q.chunkBytes() < 3 * (10_000 + 3 * OffHeapQueue.HEADER_BYTES), "spanning wastes little: " + q.chunkBytes());
+        assertSameMessage(small, q.poll());
+        assertSameMessage(big, q.poll());
+        assertTrue(alloc.live() <= 1, "chunks of the big body released once read: " + alloc.live());
+        assertSameMessage(after, q.poll());
+        assertEquals(0, alloc.live());
+    }
+
+    @Test
+    void chunksGrowFromTheMinimumAndStartSmallAgainOnceEmptied() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 512);
+        for (int i = 1; i <= 50; i++) q.add(message(i, 30));
+        List<Integer> sizes = alloc.chunks.stream().map(ByteBuf::capacity).toList();
+        assertEquals(List.of(64, 128, 256, 512), sizes.subList(0, 4));
+        assertTrue(sizes.stream().skip(3).allMatch(s -> s == 512), sizes.toString());
+        while (q.poll() != null) { }
+        alloc.chunks.clear();
+        q.add(message(99, 30));
+        assertEquals(64, alloc.chunks.get(0).capacity());
+        q.clear();
+    }
+
+    @Test
+    void clearReleasesEveryChunkAndTheQueueIsUsableAfterwards() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 256);
+        for (int i = 1; i <= 100; i++) q.add(message(i, 50));
+        q.poll();
+        assertTrue(alloc.live() > 10);
+        q.clear();
+        assertEquals(0, alloc.live());
+        assertEquals(0, q.size());
+        assertEquals(0, q.recordBytes());
+        assertEquals(0, q.chunkBytes());
+        assertNull(q.poll());
+        Message m = message(7, 20);
+        q.add(m);
+        assertSameMessage(m, q.poll());
+        assertEquals(0, alloc.live());
+    }
+
+    @Test
+    void drainToTakesAtMostTheLimitOldestFirst() {
+        OffHeapQueue q = new OffHeapQueue(new TrackingAllocator(), 64, 256);
+        for (int i = 1; i <= 10; i++) q.add(message(i, 8));
+        List<Message> out = new ArrayList<>();
+        assertEquals(4, q.drainTo(out::add, 4));
+        assertEquals(List.of(1L, 2L, 3L, 4L), out.stream().map(m -> m.id).toList());
+        out.clear();
+        assertEquals(6, q.drainTo(out::add, 100));
+        assertEquals(10L, out.get(5).id);
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void theDefaultAllocatorIsPooledDirectMemory() {
+        OffHeapQueue q = new OffHeapQueue();
+        Message m = message(42, 200);
+        q.add(m);
+        assertEquals(OffHeapQueue.MIN_CHUNK_BYTES, q.chunkBytes());
+        assertSameMessage(m, q.poll());
+        assertEquals(0, q.chunkBytes());
+    }
+
+    @Test
+    void chunkBoundsAreChecked() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new OffHeapQueue(new TrackingAllocator(), 16, 1024));
+        assertTrue(e.getMessage().contains("chunk bytes"), e.getMessage());
+    }
+}
