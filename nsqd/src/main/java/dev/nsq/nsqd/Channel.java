@@ -52,6 +52,7 @@ final class Channel {
     /** Set once shutdown flushed everything to disk: later requeues have nowhere to go. */
     private boolean flushed;
     private boolean diskReadPending;
+    private boolean directMemoryWarned;
 
     // counters read by /stats without the lock
     private volatile long messageCount;
@@ -87,8 +88,8 @@ final class Channel {
                 startDeferred(m, defer);
             } else if (memoryQueue.isEmpty() && options.memQueueSize > 0 && deliverNow(m)) {
                 // nothing waited ahead of it: the copy into and out of the queue is saved
-            } else if (memoryQueue.size() < options.memQueueSize) {
-                memoryQueue.add(m);
+            } else if (memoryQueue.size() < options.memQueueSize && enqueue(m)) {
+                // queued in memory
             } else if (backend != null) {
                 if (toDisk == null) toDisk = new ArrayList<>();
                 toDisk.add(m);
@@ -102,15 +103,28 @@ final class Channel {
     /** A message coming back (requeue, timeout, client gone): memory, or disk when memory is full. */
     private void requeue(Message m) {
         if (deleted || flushed) return; // shutdown already wrote it, or the channel is gone
-        if (memoryQueue.size() < options.memQueueSize || backend == null) {
-            memoryQueue.add(m);
-        } else {
-            long seq = DiskBackend.takeSeq(m); // the old record goes once the new one is written
-            backend.write(List.of(m)).thenRun(() -> {
-                backend.ack(seq);
-                clientReady();
-            });
+        if ((memoryQueue.size() < options.memQueueSize || backend == null) && enqueue(m)) return;
+        if (backend != null) spill(m); // else: ephemeral, and no direct memory left: dropped
+    }
+
+    /** To the disk queue; a message read from it before leaves its old record once the new one is written. */
+    private void spill(Message m) {
+        long seq = DiskBackend.takeSeq(m);
+        backend.write(List.of(m)).thenRun(() -> {
+            backend.ack(seq);
+            clientReady();
+        });
+    }
+
+    /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
+    private boolean enqueue(Message m) {
+        if (memoryQueue.offer(m)) return true;
+        if (!directMemoryWarned) {
+            directMemoryWarned = true;
+            log.warn("CHANNEL({}:{}): direct memory exhausted with {} messages queued in memory - the rest go to disk"
+                    + " (raise -XX:MaxDirectMemorySize; logged once per channel)", topicName, name, memoryQueue.size());
         }
+        return false;
     }
 
     private void startDeferred(Message m, long deferMs) {
@@ -161,7 +175,7 @@ final class Channel {
             synchronized (this) {
                 diskReadPending = false;
                 // after delete or shutdown the queue is dropped: nothing may be added to it
-                if (msgs != null && !deleted && !flushed) for (Message m : msgs) memoryQueue.add(m);
+                if (msgs != null && !deleted && !flushed) for (Message m : msgs) if (!enqueue(m)) spill(m);
                 dispatch();
             }
         });
@@ -377,6 +391,8 @@ final class Channel {
 
     // ---- stats
     synchronized int memoryDepth() { return memoryQueue.size(); }
+    /** Direct memory held by the memory queue (zero once it is empty, emptied, deleted or flushed). */
+    synchronized long memoryQueueBytes() { return memoryQueue.chunkBytes(); }
     long backendDepth() { return backend == null ? 0 : backend.depth(); }
     long depth() { return memoryDepth() + backendDepth(); }
     synchronized int inFlightCount() { return inFlight.size(); }

@@ -66,11 +66,19 @@ final class OffHeapQueue {
     /** Direct memory held, records plus unused chunk space. */
     long chunkBytes() { return chunkBytes; }
 
-    /** Appends a copy of the message (its ID, timestamp, attempts, disk seq, defer and body). */
-    void add(Message m) {
+    /**
+     * Appends a copy of the message (its ID, timestamp, attempts, disk seq, defer and body). Returns
+     * false, leaving the queue as it was, when direct memory is exhausted (-XX:MaxDirectMemorySize,
+     * which defaults to the heap limit): the caller then treats the queue as full.
+     */
+    boolean offer(Message m) {
         byte[] body = m.body;
         ByteBuf tail = chunks.peekLast();
+        int chunksBefore = chunks.size();
+        int tailWriterIndex = tail == null ? 0 : tail.writerIndex();
+        int nextBefore = nextChunkBytes;
         if (tail == null || tail.writableBytes() < HEADER_BYTES) tail = newChunk();
+        if (tail == null) return false;
         tail.writeInt(body.length);
         tail.writeShort(m.attempts);
         tail.writeLong(m.id);
@@ -84,9 +92,16 @@ final class OffHeapQueue {
             off += n;
             if (off == body.length) break;
             tail = newChunk();
+            if (tail == null) { // undo the part written so far
+                while (chunks.size() > chunksBefore) releaseLast();
+                if (chunksBefore > 0) chunks.peekLast().writerIndex(tailWriterIndex);
+                nextChunkBytes = nextBefore;
+                return false;
+            }
         }
         size++;
         recordBytes += HEADER_BYTES + body.length;
+        return true;
     }
 
     /** Removes the oldest message and returns it as a fresh {@link Message}, or null when empty. */
@@ -142,8 +157,14 @@ final class OffHeapQueue {
         recordBytes = 0;
     }
 
+    /** A new chunk at the end, or null when direct memory is exhausted. */
     private ByteBuf newChunk() {
-        ByteBuf c = alloc.directBuffer(nextChunkBytes, nextChunkBytes);
+        ByteBuf c;
+        try {
+            c = alloc.directBuffer(nextChunkBytes, nextChunkBytes);
+        } catch (OutOfMemoryError e) { // Netty's OutOfDirectMemoryError, or the JDK's "Direct buffer memory"
+            return null;
+        }
         chunks.addLast(c);
         chunkBytes += c.capacity();
         // doubling: a small queue stays small, a big one costs few allocations
@@ -153,6 +174,12 @@ final class OffHeapQueue {
 
     private void releaseHead() {
         ByteBuf c = chunks.pollFirst();
+        chunkBytes -= c.capacity();
+        c.release();
+    }
+
+    private void releaseLast() {
+        ByteBuf c = chunks.pollLast();
         chunkBytes -= c.capacity();
         c.release();
     }

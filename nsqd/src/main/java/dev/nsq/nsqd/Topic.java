@@ -44,6 +44,7 @@ final class Topic {
     private boolean deleted;
     private boolean flushed;
     private boolean pumping;
+    private boolean directMemoryWarned;
     /** False while a new topic waits for its lookupds' channels (NSQ's topic Start). */
     private volatile boolean started = true;
     private volatile long messageCount;
@@ -87,13 +88,24 @@ final class Topic {
         List<Message> toDisk = null;
         for (Message m : batch) {
             if (deleted || flushed) break; // the queue is dropped or written already: nothing may be added
-            if (memoryQueue.size() < options.memQueueSize) memoryQueue.add(m);
-            else if (backend != null) {
+            if (memoryQueue.size() < options.memQueueSize && enqueue(m)) continue;
+            if (backend != null) {
                 if (toDisk == null) toDisk = new ArrayList<>();
                 toDisk.add(m);
             } // else: ephemeral overflow is discarded, as NSQ does
         }
         return toDisk == null ? DONE : backend.write(toDisk);
+    }
+
+    /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
+    private boolean enqueue(Message m) {
+        if (memoryQueue.offer(m)) return true;
+        if (!directMemoryWarned) {
+            directMemoryWarned = true;
+            log.warn("TOPIC({}): direct memory exhausted with {} messages queued in memory - the rest go to disk"
+                    + " (raise -XX:MaxDirectMemorySize; logged once per topic)", name, memoryQueue.size());
+        }
+        return false;
     }
 
     /** Every channel gets its own copy (the first channel takes the originals). */
@@ -262,6 +274,8 @@ final class Topic {
     DiskBackend backend() { return backend; }
 
     synchronized int memoryDepth() { return memoryQueue.size(); }
+    /** Direct memory held by the memory queue (zero once it is empty, emptied, deleted or flushed). */
+    synchronized long memoryQueueBytes() { return memoryQueue.chunkBytes(); }
     long backendDepth() { return backend == null ? 0 : backend.depth(); }
     long depth() { return memoryDepth() + backendDepth(); }
     long messageCount() { return messageCount; }

@@ -14,11 +14,14 @@ class OffHeapQueueTest {
     /** Remembers every chunk it hands out, to check that each is released exactly when expected. */
     static final class TrackingAllocator extends AbstractByteBufAllocator {
         final List<ByteBuf> chunks = new ArrayList<>();
+        /** Chunks handed out before it fails as exhausted direct memory does. */
+        int allowed = Integer.MAX_VALUE;
 
         TrackingAllocator() { super(true); }
 
         @Override
         protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            if (chunks.size() >= allowed) throw new OutOfMemoryError("Direct buffer memory");
             ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
             chunks.add(b);
             return b;
@@ -65,7 +68,7 @@ class OffHeapQueueTest {
         for (int i = 1; i <= 500; i++) {
             Message m = message(i, i % 97 + 1); // lengths that end records at every offset of a chunk
             in.add(m);
-            q.add(m);
+            q.offer(m);
         }
         assertEquals(500, q.size());
         assertTrue(alloc.chunks.size() > 100, "records spread over many chunks: " + alloc.chunks.size());
@@ -86,7 +89,7 @@ class OffHeapQueueTest {
         OffHeapQueue q = new OffHeapQueue(alloc, 128, 128);
         long next = 1, expected = 1;
         for (int round = 0; round < 200; round++) { // interleaved: the queue never empties
-            for (int i = 0; i < 3; i++) q.add(message(next++, 40));
+            for (int i = 0; i < 3; i++) q.offer(message(next++, 40));
             for (int i = 0; i < 2; i++) assertEquals(expected++, q.poll().id);
         }
         assertEquals(200, q.size());
@@ -105,9 +108,9 @@ class OffHeapQueueTest {
         Message small = message(1, 10);
         Message big = message(2, 10_000); // ten max-size chunks
         Message after = message(3, 5);
-        q.add(small);
-        q.add(big);
-        q.add(after);
+        q.offer(small);
+        q.offer(big);
+        q.offer(after);
         assertTrue(alloc.chunks.size() >= 10);
         assertTrue(q.chunkBytes() < 3 * (10_000 + 3 * OffHeapQueue.HEADER_BYTES), "spanning wastes little: " + q.chunkBytes());
         assertSameMessage(small, q.poll());
@@ -121,13 +124,13 @@ class OffHeapQueueTest {
     void chunksGrowFromTheMinimumAndStartSmallAgainOnceEmptied() {
         TrackingAllocator alloc = new TrackingAllocator();
         OffHeapQueue q = new OffHeapQueue(alloc, 64, 512);
-        for (int i = 1; i <= 50; i++) q.add(message(i, 30));
+        for (int i = 1; i <= 50; i++) q.offer(message(i, 30));
         List<Integer> sizes = alloc.chunks.stream().map(ByteBuf::capacity).toList();
         assertEquals(List.of(64, 128, 256, 512), sizes.subList(0, 4));
         assertTrue(sizes.stream().skip(3).allMatch(s -> s == 512), sizes.toString());
         while (q.poll() != null) { }
         alloc.chunks.clear();
-        q.add(message(99, 30));
+        q.offer(message(99, 30));
         assertEquals(64, alloc.chunks.get(0).capacity());
         q.clear();
     }
@@ -136,7 +139,7 @@ class OffHeapQueueTest {
     void clearReleasesEveryChunkAndTheQueueIsUsableAfterwards() {
         TrackingAllocator alloc = new TrackingAllocator();
         OffHeapQueue q = new OffHeapQueue(alloc, 64, 256);
-        for (int i = 1; i <= 100; i++) q.add(message(i, 50));
+        for (int i = 1; i <= 100; i++) q.offer(message(i, 50));
         q.poll();
         assertTrue(alloc.live() > 10);
         q.clear();
@@ -146,7 +149,7 @@ class OffHeapQueueTest {
         assertEquals(0, q.chunkBytes());
         assertNull(q.poll());
         Message m = message(7, 20);
-        q.add(m);
+        q.offer(m);
         assertSameMessage(m, q.poll());
         assertEquals(0, alloc.live());
     }
@@ -154,7 +157,7 @@ class OffHeapQueueTest {
     @Test
     void drainToTakesAtMostTheLimitOldestFirst() {
         OffHeapQueue q = new OffHeapQueue(new TrackingAllocator(), 64, 256);
-        for (int i = 1; i <= 10; i++) q.add(message(i, 8));
+        for (int i = 1; i <= 10; i++) q.offer(message(i, 8));
         List<Message> out = new ArrayList<>();
         assertEquals(4, q.drainTo(out::add, 4));
         assertEquals(List.of(1L, 2L, 3L, 4L), out.stream().map(m -> m.id).toList());
@@ -168,9 +171,36 @@ class OffHeapQueueTest {
     void theDefaultAllocatorIsPooledDirectMemory() {
         OffHeapQueue q = new OffHeapQueue();
         Message m = message(42, 200);
-        q.add(m);
+        q.offer(m);
         assertEquals(OffHeapQueue.MIN_CHUNK_BYTES, q.chunkBytes());
         assertSameMessage(m, q.poll());
+        assertEquals(0, q.chunkBytes());
+    }
+
+    @Test
+    void exhaustedDirectMemoryRefusesTheMessageAndLeavesTheQueueAsItWas() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 64);
+        Message first = message(1, 30); // 68 bytes: one chunk and 4 bytes of the next
+        assertTrue(q.offer(first));
+        assertEquals(2, alloc.live());
+        alloc.allowed = 3;
+        Message big = message(2, 200); // needs four more chunks, gets one
+        assertFalse(q.offer(big));
+        assertEquals(1, q.size());
+        assertEquals(OffHeapQueue.HEADER_BYTES + 30, q.recordBytes());
+        assertEquals(2, alloc.live(), "the chunk taken for the refused message is released");
+        assertEquals(128, q.chunkBytes());
+        Message small = message(3, 10); // fits where the refused one began
+        assertTrue(q.offer(small));
+        assertEquals(2, alloc.live(), "it fits in the second chunk");
+        assertSameMessage(first, q.poll());
+        assertSameMessage(small, q.poll());
+        assertNull(q.poll());
+        assertEquals(0, alloc.live());
+        alloc.allowed = 3;
+        assertFalse(q.offer(message(4, 5)), "no chunk at all for an empty queue");
+        assertTrue(q.isEmpty());
         assertEquals(0, q.chunkBytes());
     }
 
