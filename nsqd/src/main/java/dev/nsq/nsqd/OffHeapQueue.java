@@ -3,7 +3,10 @@ package dev.nsq.nsqd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -24,12 +27,23 @@ import java.util.function.Consumer;
  * <p>Not thread-safe: guarded by the lock of the channel or topic that owns it. Every chunk is
  * released by {@link #poll}, {@link #clear} or {@link #drainTo}; the owner must call {@code clear()}
  * when it drops the queue.
+ *
+ * <p>Direct memory is bounded by the JVM (-XX:MaxDirectMemorySize, the heap limit by default). The
+ * queues stop short of it, leaving {@link #reserveBytes} for network buffers, and then refuse
+ * messages, which their owner sends to disk as when the queue is full: at the limit itself the JDK
+ * runs a full GC and sleeps up to half a second before it fails an allocation, and sockets would
+ * find no buffers.
  */
 final class OffHeapQueue {
     /** length 4 + attempts 2 + id 8 + timestamp 8 + disk seq 8 + defer 8. */
     static final int HEADER_BYTES = 38;
     static final int MIN_CHUNK_BYTES = 16 * 1024;
     static final int MAX_CHUNK_BYTES = 1024 * 1024;
+    /** After a failed allocation the queue takes no new chunk for this long (each failure costs a full GC). */
+    static final long ALLOCATION_BACKOFF_NS = 1_000_000_000L;
+    /** The JDK's count of direct memory in use, for when Netty does not count it itself. */
+    private static final BufferPoolMXBean DIRECT_POOL = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(p -> p.getName().equals("direct")).findFirst().orElse(null);
 
     private final ByteBufAllocator alloc;
     private final int minChunkBytes;
@@ -42,11 +56,18 @@ final class OffHeapQueue {
     private long recordBytes;
     /** Capacity of the chunks held. */
     private long chunkBytes;
+    /** No new chunk while direct memory in use is above this. */
+    private final long directLimitBytes;
+    private boolean backingOff;
+    private long allocationFailedNs;
 
-    OffHeapQueue() { this(PooledByteBufAllocator.DEFAULT, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES); }
+    OffHeapQueue() {
+        this(PooledByteBufAllocator.DEFAULT, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES,
+                PlatformDependent.maxDirectMemory() - reserveBytes(PlatformDependent.maxDirectMemory()));
+    }
 
-    /** Chunk sizes are parameters so tests can cross chunk boundaries with small records. */
-    OffHeapQueue(ByteBufAllocator alloc, int minChunkBytes, int maxChunkBytes) {
+    /** Chunk sizes and the limit are parameters so tests can cross chunk boundaries and limits with small records. */
+    OffHeapQueue(ByteBufAllocator alloc, int minChunkBytes, int maxChunkBytes, long directLimitBytes) {
         if (minChunkBytes < HEADER_BYTES || maxChunkBytes < minChunkBytes)
             throw new IllegalArgumentException("chunk bytes: " + minChunkBytes + ".." + maxChunkBytes
                     + " (expected: " + HEADER_BYTES + " <= min <= max)");
@@ -54,6 +75,17 @@ final class OffHeapQueue {
         this.minChunkBytes = minChunkBytes;
         this.maxChunkBytes = maxChunkBytes;
         this.nextChunkBytes = minChunkBytes;
+        this.directLimitBytes = directLimitBytes;
+    }
+
+    /** Direct memory left to the rest of nsqd: an eighth of the JVM's limit, at least 32 MiB. */
+    static long reserveBytes(long maxDirectBytes) { return Math.max(32L << 20, maxDirectBytes / 8); }
+
+    /** Direct memory in use, as whoever enforces the limit counts it. */
+    static long directMemoryUsed() {
+        long counted = PlatformDependent.usedDirectMemory(); // -1 unless Netty bypasses the JDK's accounting
+        if (counted >= 0) return counted;
+        return DIRECT_POOL == null ? 0 : DIRECT_POOL.getMemoryUsed();
     }
 
     int size() { return size; }
@@ -157,12 +189,19 @@ final class OffHeapQueue {
         recordBytes = 0;
     }
 
-    /** A new chunk at the end, or null when direct memory is exhausted. */
+    /** A new chunk at the end, or null when direct memory is (nearly) exhausted. */
     private ByteBuf newChunk() {
+        if (backingOff) {
+            if (System.nanoTime() - allocationFailedNs < ALLOCATION_BACKOFF_NS) return null;
+            backingOff = false;
+        }
+        if (directMemoryUsed() + nextChunkBytes > directLimitBytes) return null;
         ByteBuf c;
         try {
             c = alloc.directBuffer(nextChunkBytes, nextChunkBytes);
         } catch (OutOfMemoryError e) { // Netty's OutOfDirectMemoryError, or the JDK's "Direct buffer memory"
+            backingOff = true;
+            allocationFailedNs = System.nanoTime();
             return null;
         }
         chunks.addLast(c);

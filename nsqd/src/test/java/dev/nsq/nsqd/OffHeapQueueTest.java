@@ -63,7 +63,7 @@ class OffHeapQueueTest {
     @Test
     void messagesComeOutInOrderWithEveryFieldAcrossChunkBoundaries() {
         TrackingAllocator alloc = new TrackingAllocator();
-        OffHeapQueue q = new OffHeapQueue(alloc, 64, 256); // a few records per chunk at most
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 256, Long.MAX_VALUE); // a few records per chunk at most
         List<Message> in = new ArrayList<>();
         for (int i = 1; i <= 500; i++) {
             Message m = message(i, i % 97 + 1); // lengths that end records at every offset of a chunk
@@ -86,7 +86,7 @@ class OffHeapQueueTest {
     @Test
     void chunksAreReleasedAsTheyAreReadWhileTheQueueKeepsGrowing() {
         TrackingAllocator alloc = new TrackingAllocator();
-        OffHeapQueue q = new OffHeapQueue(alloc, 128, 128);
+        OffHeapQueue q = new OffHeapQueue(alloc, 128, 128, Long.MAX_VALUE);
         long next = 1, expected = 1;
         for (int round = 0; round < 200; round++) { // interleaved: the queue never empties
             for (int i = 0; i < 3; i++) q.offer(message(next++, 40));
@@ -104,7 +104,7 @@ class OffHeapQueueTest {
     @Test
     void aBodyLargerThanAChunkSpansSeveralAndComesBackWhole() {
         TrackingAllocator alloc = new TrackingAllocator();
-        OffHeapQueue q = new OffHeapQueue(alloc, 64, 1024);
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 1024, Long.MAX_VALUE);
         Message small = message(1, 10);
         Message big = message(2, 10_000); // ten max-size chunks
         Message after = message(3, 5);
@@ -123,7 +123,7 @@ class OffHeapQueueTest {
     @Test
     void chunksGrowFromTheMinimumAndStartSmallAgainOnceEmptied() {
         TrackingAllocator alloc = new TrackingAllocator();
-        OffHeapQueue q = new OffHeapQueue(alloc, 64, 512);
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 512, Long.MAX_VALUE);
         for (int i = 1; i <= 50; i++) q.offer(message(i, 30));
         List<Integer> sizes = alloc.chunks.stream().map(ByteBuf::capacity).toList();
         assertEquals(List.of(64, 128, 256, 512), sizes.subList(0, 4));
@@ -138,7 +138,7 @@ class OffHeapQueueTest {
     @Test
     void clearReleasesEveryChunkAndTheQueueIsUsableAfterwards() {
         TrackingAllocator alloc = new TrackingAllocator();
-        OffHeapQueue q = new OffHeapQueue(alloc, 64, 256);
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 256, Long.MAX_VALUE);
         for (int i = 1; i <= 100; i++) q.offer(message(i, 50));
         q.poll();
         assertTrue(alloc.live() > 10);
@@ -156,7 +156,7 @@ class OffHeapQueueTest {
 
     @Test
     void drainToTakesAtMostTheLimitOldestFirst() {
-        OffHeapQueue q = new OffHeapQueue(new TrackingAllocator(), 64, 256);
+        OffHeapQueue q = new OffHeapQueue(new TrackingAllocator(), 64, 256, Long.MAX_VALUE);
         for (int i = 1; i <= 10; i++) q.offer(message(i, 8));
         List<Message> out = new ArrayList<>();
         assertEquals(4, q.drainTo(out::add, 4));
@@ -180,7 +180,7 @@ class OffHeapQueueTest {
     @Test
     void exhaustedDirectMemoryRefusesTheMessageAndLeavesTheQueueAsItWas() {
         TrackingAllocator alloc = new TrackingAllocator();
-        OffHeapQueue q = new OffHeapQueue(alloc, 64, 64);
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 64, Long.MAX_VALUE);
         Message first = message(1, 30); // 68 bytes: one chunk and 4 bytes of the next
         assertTrue(q.offer(first));
         assertEquals(2, alloc.live());
@@ -198,16 +198,35 @@ class OffHeapQueueTest {
         assertSameMessage(small, q.poll());
         assertNull(q.poll());
         assertEquals(0, alloc.live());
-        alloc.allowed = 3;
-        assertFalse(q.offer(message(4, 5)), "no chunk at all for an empty queue");
+        alloc.allowed = Integer.MAX_VALUE;
+        assertFalse(q.offer(message(4, 5)), "no new chunk for a while after a failed allocation");
         assertTrue(q.isEmpty());
         assertEquals(0, q.chunkBytes());
     }
 
     @Test
+    void noChunkIsTakenBeyondTheDirectMemoryLimit() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        int chunk = 1 << 20; // big enough that other direct allocations in this JVM do not matter
+        OffHeapQueue q = new OffHeapQueue(alloc, chunk, chunk, OffHeapQueue.directMemoryUsed() + chunk + chunk / 2);
+        assertTrue(q.offer(message(1, 20)), "one chunk fits under the limit");
+        assertFalse(q.offer(message(2, chunk)), "a second one does not");
+        assertEquals(1, alloc.chunks.size(), "refused before asking the allocator");
+        assertEquals(1, q.size());
+        assertEquals(1, q.poll().id);
+        assertEquals(0, alloc.live());
+    }
+
+    @Test
+    void theReserveIsAnEighthOfTheLimitAndAtLeast32MiB() {
+        assertEquals(32L << 20, OffHeapQueue.reserveBytes(128L << 20));
+        assertEquals(1L << 30, OffHeapQueue.reserveBytes(8L << 30));
+    }
+
+    @Test
     void chunkBoundsAreChecked() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new OffHeapQueue(new TrackingAllocator(), 16, 1024));
+                () -> new OffHeapQueue(new TrackingAllocator(), 16, 1024, Long.MAX_VALUE));
         assertTrue(e.getMessage().contains("chunk bytes"), e.getMessage());
     }
 }
