@@ -17,6 +17,11 @@ import java.util.function.Consumer;
  * direct chunks instead, and becomes a {@code Message} again only when it leaves the queue
  * (delivered, or moved on), where short-lived garbage is cheap.
  *
+ * <p>A short queue costs nothing extra: while nothing waits off-heap, the oldest messages (up to
+ * {@link #FRONT_MESSAGES} and {@link #FRONT_BODY_BYTES}) stay the objects they are, so a consumer
+ * that keeps up never pays for the copies; only a backlog beyond that goes off-heap, where a
+ * long wait would make it expensive.
+ *
  * <p>Record: {@code [body length int][attempts short][id long][timestamp long][disk seq long]
  * [defer ms long][body]}. A header never spans chunks (a chunk with too little room left for one is
  * closed), a body may, so a chunk wastes less than a header and a body larger than a chunk needs
@@ -39,6 +44,10 @@ final class OffHeapQueue {
     static final int HEADER_BYTES = 38;
     static final int MIN_CHUNK_BYTES = 16 * 1024;
     static final int MAX_CHUNK_BYTES = 1024 * 1024;
+    /** At most this many of the oldest messages stay on the heap... */
+    static final int FRONT_MESSAGES = 1024;
+    /** ...and at most this many bytes of their bodies. */
+    static final long FRONT_BODY_BYTES = 256 * 1024;
     /** After a failed allocation the queue takes no new chunk for this long (each failure costs a full GC). */
     static final long ALLOCATION_BACKOFF_NS = 1_000_000_000L;
     /** The JDK's count of direct memory in use, for when Netty does not count it itself. */
@@ -51,7 +60,15 @@ final class OffHeapQueue {
     /** Oldest first; the last one is written to, the first one read from. */
     private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
     private int nextChunkBytes;
+    /** Messages held, on the heap and off it. */
     private int size;
+    /** The oldest messages, as objects; it takes new ones only while nothing waits off-heap. */
+    private final ArrayDeque<Message> front = new ArrayDeque<>();
+    private final int frontMaxMessages;
+    private final long frontMaxBodyBytes;
+    private long frontBodyBytes;
+    /** Messages held as records in the chunks. */
+    private int offHeapSize;
     /** Bytes of the records held (headers and bodies). */
     private long recordBytes;
     /** Capacity of the chunks held. */
@@ -63,11 +80,18 @@ final class OffHeapQueue {
 
     OffHeapQueue() {
         this(PooledByteBufAllocator.DEFAULT, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES,
-                PlatformDependent.maxDirectMemory() - reserveBytes(PlatformDependent.maxDirectMemory()));
+                PlatformDependent.maxDirectMemory() - reserveBytes(PlatformDependent.maxDirectMemory()),
+                FRONT_MESSAGES, FRONT_BODY_BYTES);
     }
 
-    /** Chunk sizes and the limit are parameters so tests can cross chunk boundaries and limits with small records. */
+    /** Every message off-heap: for tests of the records and chunks. */
     OffHeapQueue(ByteBufAllocator alloc, int minChunkBytes, int maxChunkBytes, long directLimitBytes) {
+        this(alloc, minChunkBytes, maxChunkBytes, directLimitBytes, 0, 0);
+    }
+
+    /** Sizes and limits are parameters so tests can cross chunk boundaries and limits with small records. */
+    OffHeapQueue(ByteBufAllocator alloc, int minChunkBytes, int maxChunkBytes, long directLimitBytes,
+                 int frontMaxMessages, long frontMaxBodyBytes) {
         if (minChunkBytes < HEADER_BYTES || maxChunkBytes < minChunkBytes)
             throw new IllegalArgumentException("chunk bytes: " + minChunkBytes + ".." + maxChunkBytes
                     + " (expected: " + HEADER_BYTES + " <= min <= max)");
@@ -76,6 +100,8 @@ final class OffHeapQueue {
         this.maxChunkBytes = maxChunkBytes;
         this.nextChunkBytes = minChunkBytes;
         this.directLimitBytes = directLimitBytes;
+        this.frontMaxMessages = frontMaxMessages;
+        this.frontMaxBodyBytes = frontMaxBodyBytes;
     }
 
     /** Direct memory left to the rest of nsqd: an eighth of the JVM's limit, at least 32 MiB. */
@@ -92,19 +118,29 @@ final class OffHeapQueue {
 
     boolean isEmpty() { return size == 0; }
 
-    /** Bytes of the records held. */
+    /** Messages held off-heap. */
+    int offHeapSize() { return offHeapSize; }
+
+    /** Bytes of the records held off-heap. */
     long recordBytes() { return recordBytes; }
 
     /** Direct memory held, records plus unused chunk space. */
     long chunkBytes() { return chunkBytes; }
 
     /**
-     * Appends a copy of the message (its ID, timestamp, attempts, disk seq, defer and body). Returns
+     * Appends the message: the object itself at the front of a short queue (the queue owns it then),
+     * else a copy of its ID, timestamp, attempts, disk seq, defer and body off-heap. Returns
      * false, leaving the queue as it was, when direct memory is exhausted (-XX:MaxDirectMemorySize,
      * which defaults to the heap limit): the caller then treats the queue as full.
      */
     boolean offer(Message m) {
         byte[] body = m.body;
+        if (offHeapSize == 0 && front.size() < frontMaxMessages && frontBodyBytes + body.length <= frontMaxBodyBytes) {
+            front.addLast(m); // the queue now owns the object
+            frontBodyBytes += body.length;
+            size++;
+            return true;
+        }
         ByteBuf tail = chunks.peekLast();
         int chunksBefore = chunks.size();
         int tailWriterIndex = tail == null ? 0 : tail.writerIndex();
@@ -132,13 +168,20 @@ final class OffHeapQueue {
             }
         }
         size++;
+        offHeapSize++;
         recordBytes += HEADER_BYTES + body.length;
         return true;
     }
 
-    /** Removes the oldest message and returns it as a fresh {@link Message}, or null when empty. */
+    /** Removes the oldest message, or returns null when empty; one that waited off-heap is a fresh object. */
     Message poll() {
-        if (size == 0) return null;
+        Message first = front.pollFirst();
+        if (first != null) {
+            frontBodyBytes -= first.body.length;
+            size--;
+            return first;
+        }
+        if (offHeapSize == 0) return null;
         ByteBuf head = chunks.peekFirst();
         if (!head.isReadable()) { // not expected: a chunk read to its end goes at once
             releaseHead();
@@ -161,8 +204,9 @@ final class OffHeapQueue {
             head = chunks.peekFirst();
         }
         size--;
+        offHeapSize--;
         recordBytes -= HEADER_BYTES + length;
-        if (size == 0) releaseAll(); // keeps nothing while idle
+        if (offHeapSize == 0) releaseAll(); // keeps nothing while idle
         else if (!head.isReadable() && chunks.size() > 1) releaseHead();
         Message m = new Message(id, timestampNs, body);
         m.attempts = attempts;
@@ -185,7 +229,10 @@ final class OffHeapQueue {
     /** Drops every message and releases every chunk. */
     void clear() {
         releaseAll();
+        front.clear();
+        frontBodyBytes = 0;
         size = 0;
+        offHeapSize = 0;
         recordBytes = 0;
     }
 

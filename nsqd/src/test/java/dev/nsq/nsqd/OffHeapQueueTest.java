@@ -168,11 +168,43 @@ class OffHeapQueueTest {
     }
 
     @Test
-    void theDefaultAllocatorIsPooledDirectMemory() {
+    void theOldestMessagesOfAShortQueueStayObjectsAndTheBacklogBehindThemGoesOffHeap() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        OffHeapQueue q = new OffHeapQueue(alloc, 64, 256, Long.MAX_VALUE, 3, 1000);
+        Message[] in = new Message[8];
+        for (int i = 0; i < 8; i++) {
+            in[i] = message(i + 1, 10);
+            assertTrue(q.offer(in[i]));
+        }
+        assertEquals(8, q.size());
+        assertEquals(5, q.offHeapSize(), "three stay objects");
+        assertSame(in[0], q.poll(), "no copy for the front");
+        assertTrue(q.offer(message(100, 10)), "goes behind the backlog, not to the front");
+        assertSame(in[1], q.poll());
+        assertSame(in[2], q.poll());
+        for (int i = 3; i < 8; i++) assertSameMessage(in[i], q.poll());
+        assertEquals(100, q.poll().id);
+        assertEquals(0, alloc.live());
+        Message big = message(200, 2000);
+        assertTrue(q.offer(big));
+        assertEquals(1, q.offHeapSize(), "over the front's byte limit");
+        q.clear();
+        assertEquals(0, alloc.live());
+        assertTrue(q.offer(in[0]));
+        assertEquals(0, q.offHeapSize());
+        q.clear();
+        assertNull(q.poll());
+    }
+
+    @Test
+    void theDefaultQueueUsesPooledDirectMemoryBehindItsFront() {
         OffHeapQueue q = new OffHeapQueue();
+        for (int i = 0; i < OffHeapQueue.FRONT_MESSAGES; i++) q.offer(message(i, 200));
+        assertEquals(0, q.chunkBytes());
         Message m = message(42, 200);
         q.offer(m);
         assertEquals(OffHeapQueue.MIN_CHUNK_BYTES, q.chunkBytes());
+        for (int i = 0; i < OffHeapQueue.FRONT_MESSAGES; i++) q.poll();
         assertSameMessage(m, q.poll());
         assertEquals(0, q.chunkBytes());
     }
