@@ -31,7 +31,7 @@ class MemoryQueueTest {
 
     @Test
     void queuedMessagesComeBackInOrderWithTheirIdsAndTheQueueMemoryIsGivenBack() throws Exception {
-        try (TestNsqd nsqd = new TestNsqd(dir, o -> { })) {
+        try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 100_000)) {
             assertEquals(200, nsqd.post("/topic/create?topic=offheap", "").statusCode());
             assertEquals(200, nsqd.post("/channel/create?topic=offheap&channel=c", "").statusCode());
             int n = OffHeapQueue.FRONT_MESSAGES + 1000; // more than stays on the heap
@@ -44,25 +44,26 @@ class MemoryQueueTest {
             try (WireClient c = nsqd.connect()) {
                 c.cmd("SUB offheap c");
                 assertEquals("OK", c.read().text());
-                c.cmd("RDY " + n);
+                c.cmd("RDY 2500");
                 Set<String> ids = new HashSet<>();
-                String firstId = null;
+                String lastId = null;
                 for (int i = 0; i < n; i++) {
                     Frame f = c.readSkippingHeartbeats(5000);
                     assertEquals("m" + i, f.body(), "publish order");
                     assertEquals(1, f.attempts());
                     assertTrue(Math.abs(f.timestamp() / 1_000_000L - System.currentTimeMillis()) < 60_000, "timestamp in ns");
                     ids.add(f.id());
-                    if (i == 0) firstId = f.id();
+                    if (i < n - 1) c.cmd("FIN " + f.id());
+                    else lastId = f.id();
                 }
                 assertEquals(n, ids.size());
                 assertEquals(0, ch.memoryQueueBytes(), "an empty queue holds no memory");
-                c.cmd("REQ " + firstId + " 0");
+                c.cmd("REQ " + lastId + " 0");
                 Frame again = c.readSkippingHeartbeats(5000);
-                assertEquals(firstId, again.id());
-                assertEquals("m0", again.body());
+                assertEquals(lastId, again.id());
+                assertEquals("m" + (n - 1), again.body());
                 assertEquals(2, again.attempts());
-                for (String id : ids) c.cmd("FIN " + id);
+                c.cmd("FIN " + lastId);
                 await().atMost(Duration.ofSeconds(5)).until(() -> ch.inFlightCount() == 0);
                 assertEquals(0, ch.depth());
             }
@@ -71,7 +72,7 @@ class MemoryQueueTest {
 
     @Test
     void eachChannelGetsItsOwnCopyAndEmptyAndDeleteGiveTheMemoryBack() throws Exception {
-        try (TestNsqd nsqd = new TestNsqd(dir, o -> { })) {
+        try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 100_000)) {
             assertEquals(200, nsqd.post("/topic/create?topic=held", "").statusCode());
             int n = OffHeapQueue.FRONT_MESSAGES + 500;
             mpub(nsqd, "held", "h", 0, n);
@@ -116,10 +117,10 @@ class MemoryQueueTest {
 
     @Test
     void shutdownWritesWhatWaitsInMemoryToDiskAndRestartDeliversItInOrder() throws Exception {
-        int n = 5000; // more than one shutdown write batch
+        int n = OffHeapQueue.FRONT_MESSAGES + 5000; // more than one shutdown write batch off-heap
         Channel ch;
         Topic lonely;
-        try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 10_000)) {
+        try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 100_000)) {
             assertEquals(200, nsqd.post("/topic/create?topic=flush", "").statusCode());
             assertEquals(200, nsqd.post("/channel/create?topic=flush&channel=c", "").statusCode());
             assertEquals(200, nsqd.post("/topic/create?topic=lonely", "").statusCode());
@@ -128,11 +129,12 @@ class MemoryQueueTest {
             ch = nsqd.nsqd.getTopic("flush").getChannel("c");
             lonely = nsqd.nsqd.getTopic("lonely");
             assertEquals(n, ch.memoryDepth());
+            assertTrue(ch.memoryQueueBytes() > 0);
             assertEquals(10, lonely.memoryDepth());
         }
         assertEquals(0, ch.memoryQueueBytes(), "written to disk and released");
         assertEquals(0, lonely.memoryQueueBytes());
-        try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 10_000)) {
+        try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 100_000)) {
             Channel c = nsqd.nsqd.getTopic("flush").getChannel("c");
             await().atMost(Duration.ofSeconds(10)).until(() -> c.depth() == n);
             try (WireClient sub = nsqd.connect()) {
