@@ -5,7 +5,6 @@ import dev.nsq.protocol.Names;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * (by ID and by timeout) and deferred ones (by due time). Delivery happens here, under the channel's
  * lock, whenever something could make a client ready or a message available: a put, RDY, FIN, a
  * timeout, an unpause, a disk read. Messages come off disk only as fast as ready clients take them,
- * so an idle channel keeps its backlog on disk.
+ * so an idle channel keeps its backlog on disk. Queued messages wait off the Java heap
+ * ({@link OffHeapQueue}); a message arriving at an empty queue while a client is ready skips it.
  *
  * <p>Thread-safety: every method takes the channel's monitor; clients on any event loop call in and
  * disk completions arrive on worker threads. Lock order is Topic, then Channel.
@@ -27,6 +27,8 @@ final class Channel {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /** At most this many messages are read from disk per request. */
     private static final int DISK_READ_BATCH = 1024;
+    /** Queued messages written to disk per write at shutdown, so the heap never holds them all at once. */
+    private static final int FLUSH_BATCH = 4096;
 
     /** What a topic knows when it asks for a new channel. */
     record Spec(String topicName, String channelName) {}
@@ -38,7 +40,8 @@ final class Channel {
     /** Null for ephemeral channels: they never touch disk. */
     private final DiskBackend backend;
 
-    private final ArrayDeque<Message> memoryQueue = new ArrayDeque<>();
+    /** Off-heap: its chunks are released by poll, empty, delete and shutdown. */
+    private final OffHeapQueue memoryQueue = new OffHeapQueue();
     private final InFlightMap inFlight = new InFlightMap();
     private final MessagePQueue inFlightByTimeout = new MessagePQueue();
     private final MessagePQueue deferred = new MessagePQueue();
@@ -49,6 +52,7 @@ final class Channel {
     /** Set once shutdown flushed everything to disk: later requeues have nowhere to go. */
     private boolean flushed;
     private boolean diskReadPending;
+    private boolean directMemoryWarned;
 
     // counters read by /stats without the lock
     private volatile long messageCount;
@@ -74,7 +78,7 @@ final class Channel {
      * it has room and on disk after that. The future completes when the disk part is written.
      */
     synchronized CompletableFuture<Void> put(List<Message> batch) {
-        if (deleted) return DONE;
+        if (deleted || flushed) return DONE; // flushed: shutdown already wrote what it had
         List<Message> toDisk = null;
         for (Message m : batch) {
             messageCount++;
@@ -82,8 +86,10 @@ final class Channel {
                 long defer = m.deferMs;
                 m.deferMs = 0;
                 startDeferred(m, defer);
-            } else if (memoryQueue.size() < options.memQueueSize) {
-                memoryQueue.addLast(m);
+            } else if (memoryQueue.isEmpty() && options.memQueueSize > 0 && deliverNow(m)) {
+                // nothing waited ahead of it: the copy into and out of the queue is saved
+            } else if (memoryQueue.size() < options.memQueueSize && enqueue(m)) {
+                // queued in memory
             } else if (backend != null) {
                 if (toDisk == null) toDisk = new ArrayList<>();
                 toDisk.add(m);
@@ -96,15 +102,29 @@ final class Channel {
 
     /** A message coming back (requeue, timeout, client gone): memory, or disk when memory is full. */
     private void requeue(Message m) {
-        if (memoryQueue.size() < options.memQueueSize || backend == null || flushed) {
-            memoryQueue.addLast(m);
-        } else {
-            long seq = DiskBackend.takeSeq(m); // the old record goes once the new one is written
-            backend.write(List.of(m)).thenRun(() -> {
-                backend.ack(seq);
-                clientReady();
-            });
+        if (deleted || flushed) return; // shutdown already wrote it, or the channel is gone
+        if ((memoryQueue.size() < options.memQueueSize || backend == null) && enqueue(m)) return;
+        if (backend != null) spill(m); // else: ephemeral, and no direct memory left: dropped
+    }
+
+    /** To the disk queue; a message read from it before leaves its old record once the new one is written. */
+    private void spill(Message m) {
+        long seq = DiskBackend.takeSeq(m);
+        backend.write(List.of(m)).thenRun(() -> {
+            backend.ack(seq);
+            clientReady();
+        });
+    }
+
+    /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
+    private boolean enqueue(Message m) {
+        if (memoryQueue.offer(m)) return true;
+        if (!directMemoryWarned) {
+            directMemoryWarned = true;
+            log.warn("CHANNEL({}:{}): direct memory exhausted with {} messages queued in memory - the rest go to disk"
+                    + " (raise -XX:MaxDirectMemorySize; logged once per channel)", topicName, name, memoryQueue.size());
         }
+        return false;
     }
 
     private void startDeferred(Message m, long deferMs) {
@@ -114,7 +134,7 @@ final class Channel {
 
     /** Hands queued messages to ready clients, round robin, until one side runs out. */
     private void dispatch() {
-        if (paused || clients.isEmpty()) return;
+        if (paused || clients.isEmpty() || flushed) return;
         while (true) {
             if (memoryQueue.isEmpty()) {
                 readFromDisk();
@@ -122,14 +142,26 @@ final class Channel {
             }
             ClientV2 c = nextReadyClient();
             if (c == null) return;
-            Message m = memoryQueue.pollFirst();
-            if (c.sampleRate > 0 && ThreadLocalRandom.current().nextInt(100) > c.sampleRate) {
-                if (backend != null) backend.ack(m);
-                continue; // sampled out: dropped for this channel, as NSQ does
-            }
-            startInFlight(m, c);
-            c.deliver(m, m.attempts);
+            handOut(memoryQueue.poll(), c);
         }
+    }
+
+    /** Delivers a message that would be first in the queue, if a client is ready for it now. */
+    private boolean deliverNow(Message m) {
+        if (paused || clients.isEmpty() || flushed) return false;
+        ClientV2 c = nextReadyClient();
+        if (c == null) return false;
+        handOut(m, c);
+        return true;
+    }
+
+    private void handOut(Message m, ClientV2 c) {
+        if (c.sampleRate > 0 && ThreadLocalRandom.current().nextInt(100) > c.sampleRate) {
+            if (backend != null) backend.ack(m);
+            return; // sampled out: dropped for this channel, as NSQ does
+        }
+        startInFlight(m, c);
+        c.deliver(m, m.attempts);
     }
 
     /** Asks the disk queue for as many messages as ready clients can take now. */
@@ -142,7 +174,8 @@ final class Channel {
         backend.read(Math.min(demand, DISK_READ_BATCH)).whenComplete((msgs, err) -> {
             synchronized (this) {
                 diskReadPending = false;
-                if (msgs != null) for (Message m : msgs) memoryQueue.addLast(m);
+                // after delete or shutdown the queue is dropped: nothing may be added to it
+                if (msgs != null && !deleted && !flushed) for (Message m : msgs) if (!enqueue(m)) spill(m);
                 dispatch();
             }
         });
@@ -323,15 +356,33 @@ final class Channel {
      */
     synchronized CompletableFuture<Void> flushAndClose() {
         flushed = true;
-        if (backend == null) return DONE;
-        List<Message> all = new ArrayList<>(memoryQueue);
-        for (Message m : inFlight.values()) all.add(m);
-        for (Message m : deferred.drain()) all.add(m);
-        memoryQueue.clear();
+        if (backend == null) {
+            memoryQueue.clear();
+            return DONE;
+        }
+        List<Message> held = new ArrayList<>();
+        for (Message m : inFlight.values()) held.add(m);
+        for (Message m : deferred.drain()) held.add(m);
         inFlight.clear();
         inFlightByTimeout.drain();
-        CompletableFuture<Void> w = all.isEmpty() ? DONE : backend.write(all);
-        return w.handle((v, e) -> e == null).thenCompose(backend::close);
+        // the queue is written a batch at a time (nothing else touches it once flushed), then the rest
+        CompletableFuture<Void> w = writeQueued().thenCompose(v -> held.isEmpty() ? DONE : backend.write(held));
+        return w.handle((v, e) -> {
+            synchronized (this) {
+                memoryQueue.clear(); // what a failed write left
+            }
+            return e == null;
+        }).thenCompose(backend::close);
+    }
+
+    /** Writes the memory queue to disk, {@link #FLUSH_BATCH} messages after another. */
+    private CompletableFuture<Void> writeQueued() {
+        List<Message> batch = new ArrayList<>();
+        synchronized (this) {
+            memoryQueue.drainTo(batch::add, FLUSH_BATCH);
+        }
+        if (batch.isEmpty()) return DONE;
+        return backend.write(batch).thenCompose(v -> writeQueued());
     }
 
     DiskBackend backend() { return backend; }
@@ -340,6 +391,8 @@ final class Channel {
 
     // ---- stats
     synchronized int memoryDepth() { return memoryQueue.size(); }
+    /** Direct memory held by the memory queue (zero once it is empty, emptied, deleted or flushed). */
+    synchronized long memoryQueueBytes() { return memoryQueue.chunkBytes(); }
     long backendDepth() { return backend == null ? 0 : backend.depth(); }
     long depth() { return memoryDepth() + backendDepth(); }
     synchronized int inFlightCount() { return inFlight.size(); }

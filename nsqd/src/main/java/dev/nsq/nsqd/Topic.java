@@ -5,7 +5,6 @@ import dev.nsq.protocol.Names;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import java.util.function.Function;
  * and move on when a channel appears or it is unpaused. The hand-off to channels is synchronous,
  * under the topic's lock, instead of NSQ's pump goroutine: one less queue hop per message. Only
  * the backlog on disk is pumped asynchronously, a batch at a time, paced by the channels' writes.
+ * Waiting messages are kept off the Java heap ({@link OffHeapQueue}) and move on a batch at a time.
  *
  * <p>Thread-safety: every mutating method takes the topic's monitor; lock order Topic, then Channel.
  */
@@ -26,6 +26,8 @@ final class Topic {
     private static final Logger log = LoggerFactory.getLogger(Topic.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final int PUMP_BATCH = 256;
+    /** Held messages materialised per step when they move on or go to disk at shutdown. */
+    private static final int MOVE_BATCH = 4096;
 
     final String name;
     final boolean ephemeral;
@@ -34,13 +36,15 @@ final class Topic {
     /** Null for ephemeral topics. */
     private final DiskBackend backend;
     private final Function<Channel.Spec, Channel> channelFactory;
-    private final ArrayDeque<Message> memoryQueue = new ArrayDeque<>();
+    /** Off-heap: its chunks are released by resume, empty, delete and shutdown. */
+    private final OffHeapQueue memoryQueue = new OffHeapQueue();
     /** Sorted by name, as /stats lists them. */
     private final Map<String, Channel> channels = new TreeMap<>();
     private volatile boolean paused;
     private boolean deleted;
     private boolean flushed;
     private boolean pumping;
+    private boolean directMemoryWarned;
     /** False while a new topic waits for its lookupds' channels (NSQ's topic Start). */
     private volatile boolean started = true;
     private volatile long messageCount;
@@ -83,13 +87,25 @@ final class Topic {
     private CompletableFuture<Void> hold(List<Message> batch) {
         List<Message> toDisk = null;
         for (Message m : batch) {
-            if (memoryQueue.size() < options.memQueueSize) memoryQueue.addLast(m);
-            else if (backend != null && !flushed) {
+            if (deleted || flushed) break; // the queue is dropped or written already: nothing may be added
+            if (memoryQueue.size() < options.memQueueSize && enqueue(m)) continue;
+            if (backend != null) {
                 if (toDisk == null) toDisk = new ArrayList<>();
                 toDisk.add(m);
             } // else: ephemeral overflow is discarded, as NSQ does
         }
         return toDisk == null ? DONE : backend.write(toDisk);
+    }
+
+    /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
+    private boolean enqueue(Message m) {
+        if (memoryQueue.offer(m)) return true;
+        if (!directMemoryWarned) {
+            directMemoryWarned = true;
+            log.warn("TOPIC({}): direct memory exhausted with {} messages queued in memory - the rest go to disk"
+                    + " (raise -XX:MaxDirectMemorySize; logged once per topic)", name, memoryQueue.size());
+        }
+        return false;
     }
 
     /** Every channel gets its own copy (the first channel takes the originals). */
@@ -128,9 +144,9 @@ final class Topic {
     private void resume() {
         synchronized (this) {
             if (paused || channels.isEmpty() || deleted || flushed || !started) return;
-            if (!memoryQueue.isEmpty()) {
-                List<Message> held = new ArrayList<>(memoryQueue);
-                memoryQueue.clear();
+            while (!memoryQueue.isEmpty()) { // in batches: a whole queue on the heap at once is what we avoid
+                List<Message> held = new ArrayList<>(Math.min(MOVE_BATCH, memoryQueue.size()));
+                memoryQueue.drainTo(held::add, MOVE_BATCH);
                 fanOutAndAck(held);
             }
             if (backend == null || pumping || backend.depth() == 0) return;
@@ -228,14 +244,29 @@ final class Topic {
         synchronized (this) {
             flushed = true;
             for (Channel c : channels.values()) all.add(c.flushAndClose());
-            if (backend != null) {
-                List<Message> held = new ArrayList<>(memoryQueue);
+            if (backend == null) {
                 memoryQueue.clear();
-                CompletableFuture<Void> w = held.isEmpty() ? DONE : backend.write(held);
-                all.add(w.handle((v, e) -> e == null).thenCompose(backend::close));
+            } else {
+                // nothing else touches the queue once flushed: it is written a batch at a time
+                all.add(writeHeld().handle((v, e) -> {
+                    synchronized (this) {
+                        memoryQueue.clear(); // what a failed write left
+                    }
+                    return e == null;
+                }).thenCompose(backend::close));
             }
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
+    }
+
+    /** Writes the held messages to the topic's disk queue, {@link #MOVE_BATCH} after another. */
+    private CompletableFuture<Void> writeHeld() {
+        List<Message> batch = new ArrayList<>();
+        synchronized (this) {
+            memoryQueue.drainTo(batch::add, MOVE_BATCH);
+        }
+        if (batch.isEmpty()) return DONE;
+        return backend.write(batch).thenCompose(v -> writeHeld());
     }
 
     synchronized boolean isDeleted() { return deleted; }
@@ -243,6 +274,8 @@ final class Topic {
     DiskBackend backend() { return backend; }
 
     synchronized int memoryDepth() { return memoryQueue.size(); }
+    /** Direct memory held by the memory queue (zero once it is empty, emptied, deleted or flushed). */
+    synchronized long memoryQueueBytes() { return memoryQueue.chunkBytes(); }
     long backendDepth() { return backend == null ? 0 : backend.depth(); }
     long depth() { return memoryDepth() + backendDepth(); }
     long messageCount() { return messageCount; }
