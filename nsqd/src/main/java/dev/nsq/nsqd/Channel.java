@@ -109,11 +109,7 @@ final class Channel {
 
     /** To the disk queue; a message read from it before leaves its old record once the new one is written. */
     private void spill(Message m) {
-        long seq = DiskBackend.takeSeq(m);
-        backend.write(List.of(m)).thenRun(() -> {
-            backend.ack(seq);
-            clientReady();
-        });
+        backend.writeBack(List.of(m), backend).thenRun(this::clientReady);
     }
 
     /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
@@ -366,13 +362,13 @@ final class Channel {
         inFlight.clear();
         inFlightByTimeout.drain();
         // the queue is written a batch at a time (nothing else touches it once flushed), then the rest
-        CompletableFuture<Void> w = writeQueued().thenCompose(v -> held.isEmpty() ? DONE : backend.write(held));
+        CompletableFuture<Void> w = writeQueued().thenCompose(v -> held.isEmpty() ? DONE : backend.writeBack(held, backend));
         return w.handle((v, e) -> {
             synchronized (this) {
                 memoryQueue.clear(); // what a failed write left
             }
-            return e == null;
-        }).thenCompose(backend::close);
+            return null;
+        }).thenCompose(v -> backend.close());
     }
 
     /** Writes the memory queue to disk, {@link #FLUSH_BATCH} messages after another. */
@@ -382,7 +378,7 @@ final class Channel {
             memoryQueue.drainTo(batch::add, FLUSH_BATCH);
         }
         if (batch.isEmpty()) return DONE;
-        return backend.write(batch).thenCompose(v -> writeQueued());
+        return backend.writeBack(batch, backend).thenCompose(v -> writeQueued());
     }
 
     DiskBackend backend() { return backend; }

@@ -86,6 +86,23 @@ final class DiskBackend {
         }, executor);
     }
 
+    /**
+     * Writes messages to this queue; those that came from a disk record (of this queue or of the
+     * topic's) have that record acknowledged once they are written, so a crash in between delivers
+     * them twice rather than never. Every path that puts messages (back) on disk goes through here.
+     */
+    CompletableFuture<Void> writeBack(List<Message> messages, DiskBackend source) {
+        long[] seqs = new long[messages.size()];
+        boolean any = false;
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = takeSeq(messages.get(i));
+            any |= seqs[i] >= 0;
+        }
+        CompletableFuture<Void> w = write(messages);
+        if (!any || source == null) return w;
+        return w.thenRun(() -> { for (long seq : seqs) source.ack(seq); });
+    }
+
     /** Reads and consumes up to {@code max} messages (fewer when the queue runs dry). */
     CompletableFuture<List<Message>> read(int max) {
         return CompletableFuture.supplyAsync(() -> {
@@ -186,13 +203,12 @@ final class DiskBackend {
     }
 
     /**
-     * Closes the queue. {@code writtenBack}: everything read from it and still held was just written
-     * back to it (shutdown), so nothing read before needs re-reading.
+     * Closes the queue (after the acknowledgements submitted before it). Records read and not
+     * acknowledged stay behind the persisted read position: they are read again on restart.
      */
-    CompletableFuture<Void> close(boolean writtenBack) {
+    CompletableFuture<Void> close() {
         return CompletableFuture.runAsync(() -> {
             try {
-                if (queue != null && writtenBack) queue.ackAll();
                 if (queue != null) queue.close();
             } catch (IOException e) {
                 log.error("DISKQUEUE({}): failed to close - {}", name, e.toString());

@@ -94,7 +94,8 @@ final class Topic {
                 toDisk.add(m);
             } // else: ephemeral overflow is discarded, as NSQ does
         }
-        return toDisk == null ? DONE : backend.write(toDisk);
+        // messages pumped from our own disk queue leave their old records once written again
+        return toDisk == null ? DONE : backend.writeBack(toDisk, backend);
     }
 
     /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
@@ -252,8 +253,8 @@ final class Topic {
                     synchronized (this) {
                         memoryQueue.clear(); // what a failed write left
                     }
-                    return e == null;
-                }).thenCompose(backend::close));
+                    return null;
+                }).thenCompose(v -> backend.close()));
             }
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
@@ -266,7 +267,7 @@ final class Topic {
             memoryQueue.drainTo(batch::add, MOVE_BATCH);
         }
         if (batch.isEmpty()) return DONE;
-        return backend.write(batch).thenCompose(v -> writeHeld());
+        return backend.writeBack(batch, backend).thenCompose(v -> writeHeld());
     }
 
     synchronized boolean isDeleted() { return deleted; }

@@ -195,14 +195,6 @@ public final class DiskQueue {
         if (++opsSinceSync >= syncEvery) sync();
     }
 
-    /** Everything handed out is safely elsewhere (written back at shutdown). */
-    public void ackAll() throws IOException {
-        if (window.isEmpty()) return;
-        window.clear();
-        dirty = true;
-        deleteReadFiles();
-    }
-
     /** Records handed out and not yet acknowledged. */
     public int unacknowledged() { return window.size(); }
 
