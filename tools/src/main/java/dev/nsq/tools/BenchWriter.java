@@ -98,6 +98,10 @@ public final class BenchWriter {
         }
         List<byte[]> batch = Arrays.asList(bodies);
         try {
+            if (pipeline == 1 && nsPerBatch == 0) {
+                chain(p, topic, batch, size, end, sent, failure);
+                return;
+            }
             while (System.nanoTime() < end && failure.get() == null) {
                 if (nsPerBatch > 0) { // paced: batch n leaves at start + n * interval
                     long due = start + batches++ * nsPerBatch;
@@ -105,10 +109,7 @@ public final class BenchWriter {
                     if (System.nanoTime() >= end) break;
                 }
                 window.acquire();
-                if (size >= 8) {
-                    long now = Bench.epochNanos();
-                    for (byte[] b : bodies) ByteBuffer.wrap(b).putLong(0, now);
-                }
+                stamp(batch, size);
                 // the batch is encoded before multiPublish returns, so the arrays can be reused
                 p.multiPublish(topic, batch).whenComplete((v, e) -> {
                     if (e != null) failure.compareAndSet(null, e);
@@ -120,5 +121,40 @@ public final class BenchWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The send time (epoch ns) in the first 8 bytes of every body, for bench_reader's latency line. */
+    private static void stamp(List<byte[]> batch, int size) {
+        if (size < 8) return;
+        long now = Bench.epochNanos();
+        for (byte[] b : batch) ByteBuffer.wrap(b).putLong(0, now);
+    }
+
+    /**
+     * One MPUB at a time, each sent from the previous one's reply on the client's event loop (as a
+     * go-nsq publisher waits in its goroutine): the round trip without a thread hand-off per reply.
+     */
+    private static void chain(Producer p, String topic, List<byte[]> batch, int size, long end,
+                              AtomicLong sent, AtomicReference<Throwable> failure) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> {
+            if (System.nanoTime() >= end || failure.get() != null) {
+                done.countDown();
+                return;
+            }
+            stamp(batch, size);
+            p.multiPublish(topic, batch).whenComplete((v, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                    done.countDown();
+                    return;
+                }
+                sent.addAndGet(batch.size());
+                next[0].run();
+            });
+        };
+        next[0].run();
+        done.await();
     }
 }
