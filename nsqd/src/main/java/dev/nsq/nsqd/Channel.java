@@ -27,8 +27,6 @@ final class Channel {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /** At most this many messages are read from disk per request. */
     private static final int DISK_READ_BATCH = 1024;
-    /** Queued messages written to disk per write at shutdown, so the heap never holds them all at once. */
-    private static final int FLUSH_BATCH = 4096;
 
     /** What a topic knows when it asks for a new channel. */
     record Spec(String topicName, String channelName) {}
@@ -42,6 +40,8 @@ final class Channel {
 
     /** Off-heap: its chunks are released by poll, empty, delete and shutdown. */
     private final OffHeapQueue memoryQueue = new OffHeapQueue();
+    /** How the logs name this channel, made once rather than per message. */
+    private final String logTag;
     private final InFlightMap inFlight = new InFlightMap();
     private final MessagePQueue inFlightByTimeout = new MessagePQueue();
     private final MessagePQueue deferred = new MessagePQueue();
@@ -52,7 +52,6 @@ final class Channel {
     /** Set once shutdown flushed everything to disk: later requeues have nowhere to go. */
     private boolean flushed;
     private boolean diskReadPending;
-    private boolean directMemoryWarned;
 
     // counters read by /stats without the lock
     private volatile long messageCount;
@@ -68,6 +67,7 @@ final class Channel {
         this.ephemeral = Names.isEphemeral(name);
         this.options = options;
         this.backend = ephemeral ? null : backend;
+        this.logTag = "CHANNEL(" + topicName + ":" + name + ")";
         this.e2e = options.e2eProcessingLatencyPercentiles.isEmpty() ? null
                 : new E2eLatency(options.e2eProcessingLatencyPercentiles, options.e2eProcessingLatencyWindowTimeMs);
         if (this.backend != null) this.backend.barrier().thenRun(this::clientReady); // backlog from disk
@@ -113,15 +113,7 @@ final class Channel {
     }
 
     /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
-    private boolean enqueue(Message m) {
-        if (memoryQueue.offer(m)) return true;
-        if (!directMemoryWarned) {
-            directMemoryWarned = true;
-            log.warn("CHANNEL({}:{}): direct memory exhausted with {} messages queued in memory - the rest go to disk"
-                    + " (raise -XX:MaxDirectMemorySize; logged once per channel)", topicName, name, memoryQueue.size());
-        }
-        return false;
-    }
+    private boolean enqueue(Message m) { return memoryQueue.offerOrWarn(m, logTag); }
 
     private void startDeferred(Message m, long deferMs) {
         m.priorityNs = System.nanoTime() + deferMs * 1_000_000L;
@@ -361,24 +353,7 @@ final class Channel {
         for (Message m : deferred.drain()) held.add(m);
         inFlight.clear();
         inFlightByTimeout.drain();
-        // the queue is written a batch at a time (nothing else touches it once flushed), then the rest
-        CompletableFuture<Void> w = writeQueued().thenCompose(v -> held.isEmpty() ? DONE : backend.writeBack(held, backend));
-        return w.handle((v, e) -> {
-            synchronized (this) {
-                memoryQueue.clear(); // what a failed write left
-            }
-            return null;
-        }).thenCompose(v -> backend.close());
-    }
-
-    /** Writes the memory queue to disk, {@link #FLUSH_BATCH} messages after another. */
-    private CompletableFuture<Void> writeQueued() {
-        List<Message> batch = new ArrayList<>();
-        synchronized (this) {
-            memoryQueue.drainTo(batch::add, FLUSH_BATCH);
-        }
-        if (batch.isEmpty()) return DONE;
-        return backend.writeBack(batch, backend).thenCompose(v -> writeQueued());
+        return backend.flushAndClose(memoryQueue, this, held);
     }
 
     DiskBackend backend() { return backend; }

@@ -103,6 +103,36 @@ final class DiskBackend {
         return w.thenRun(() -> { for (long seq : seqs) source.ack(seq); });
     }
 
+    /** Queued messages written per write at shutdown, so the heap never holds a whole queue at once. */
+    private static final int FLUSH_BATCH = 4096;
+
+    /**
+     * Shutdown of a topic or channel: its memory queue goes to disk a batch at a time (drained under
+     * {@code lock}; nothing else adds to it once its owner is flushed), then {@code held} (in-flight
+     * and deferred messages), each message's old record acknowledged once rewritten; whatever a
+     * failed write left in the queue is released; then the queue is closed.
+     */
+    CompletableFuture<Void> flushAndClose(OffHeapQueue queue, Object lock, List<Message> held) {
+        return writeBackQueue(queue, lock)
+                .thenCompose(v -> held.isEmpty() ? CompletableFuture.<Void>completedFuture(null) : writeBack(held, this))
+                .handle((v, e) -> {
+                    synchronized (lock) {
+                        queue.clear();
+                    }
+                    return null;
+                })
+                .thenCompose(v -> close());
+    }
+
+    private CompletableFuture<Void> writeBackQueue(OffHeapQueue queue, Object lock) {
+        List<Message> batch = new ArrayList<>();
+        synchronized (lock) {
+            queue.drainTo(batch::add, FLUSH_BATCH);
+        }
+        if (batch.isEmpty()) return CompletableFuture.completedFuture(null);
+        return writeBack(batch, this).thenCompose(v -> writeBackQueue(queue, lock));
+    }
+
     /** Reads and consumes up to {@code max} messages (fewer when the queue runs dry). */
     CompletableFuture<List<Message>> read(int max) {
         return CompletableFuture.supplyAsync(() -> {

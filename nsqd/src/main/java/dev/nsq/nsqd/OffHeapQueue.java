@@ -10,6 +10,8 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * The FIFO memory queue of a channel or topic, kept off the Java heap. A queued message can wait for
  * a long time, and a million long-lived {@link Message} objects with their body arrays make every
@@ -51,6 +53,7 @@ final class OffHeapQueue {
      * time (10000 objects are cheap to scan); the copies pay off for big queues only.
      */
     static final int FRONT_MESSAGES = 10_000;
+    private boolean exhaustionLogged;
     /** ...and at most this many bytes of their bodies, so big messages go off-heap sooner. */
     static final long FRONT_BODY_BYTES = 4L << 20;
     /** After a failed allocation the queue takes no new chunk for this long (each failure costs a full GC). */
@@ -138,6 +141,17 @@ final class OffHeapQueue {
      * false, leaving the queue as it was, when direct memory is exhausted (-XX:MaxDirectMemorySize,
      * which defaults to the heap limit): the caller then treats the queue as full.
      */
+    /** {@link #offer}, logging (once per queue, as {@code owner}) when direct memory runs out. */
+    boolean offerOrWarn(Message m, String owner) {
+        if (offer(m)) return true;
+        if (!exhaustionLogged) {
+            exhaustionLogged = true;
+            LoggerFactory.getLogger(OffHeapQueue.class).warn("{}: direct memory exhausted with {} messages queued in memory"
+                    + " - the rest go to disk (raise -XX:MaxDirectMemorySize; logged once)", owner, size);
+        }
+        return false;
+    }
+
     boolean offer(Message m) {
         byte[] body = m.body;
         if (offHeapSize == 0 && front.size() < frontMaxMessages && frontBodyBytes + body.length <= frontMaxBodyBytes) {

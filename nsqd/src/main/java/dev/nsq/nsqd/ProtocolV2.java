@@ -223,12 +223,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         hold();
         queryAuth().onComplete(ar -> {
             try {
-                if (ar.failed()) {
-                    // the reason stays in our log: it is no business of an untrusted client
-                    log.warn("PROTOCOL(V2): [{}] AUTH failed {}", client, ar.cause().getMessage());
-                    throw NsqError.fatal(E_AUTH_FAILED, "AUTH failed");
-                }
-                client.auth = ar.result();
+                grant(ar);
                 if (!ar.result().hasGrants()) throw NsqError.fatal(E_UNAUTHORIZED, "AUTH no authorizations found");
                 client.sendResponse(ar.result().response());
                 release();
@@ -246,6 +241,16 @@ final class ProtocolV2 implements CommandReader.LineHandler {
                     client.context.runOnContext(v -> p.handle(ar));
                     return p.future();
                 });
+    }
+
+    /** The auth server's answer becomes the client's grant; a failed query is NSQ's E_AUTH_FAILED. */
+    private void grant(io.vertx.core.AsyncResult<Authorizations> ar) throws NsqError {
+        if (ar.failed()) {
+            // the reason stays in our log: it is no business of an untrusted client
+            log.warn("PROTOCOL(V2): [{}] AUTH failed {}", client, ar.cause().getMessage());
+            throw NsqError.fatal(E_AUTH_FAILED, "AUTH failed");
+        }
+        client.auth = ar.result();
     }
 
     private interface AuthorizedStep {
@@ -270,11 +275,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         hold();
         queryAuth().onComplete(ar -> {
             try {
-                if (ar.failed()) {
-                    log.warn("PROTOCOL(V2): [{}] AUTH failed {}", client, ar.cause().getMessage());
-                    throw NsqError.fatal(E_AUTH_FAILED, "AUTH failed");
-                }
-                client.auth = ar.result();
+                grant(ar);
                 authorized(ar.result(), cmd, topic, channel, then);
                 release();
             } catch (NsqError e) {

@@ -38,13 +38,14 @@ final class Topic {
     private final Function<Channel.Spec, Channel> channelFactory;
     /** Off-heap: its chunks are released by resume, empty, delete and shutdown. */
     private final OffHeapQueue memoryQueue = new OffHeapQueue();
+    /** How the logs name this topic, made once rather than per message. */
+    private final String logTag;
     /** Sorted by name, as /stats lists them. */
     private final Map<String, Channel> channels = new TreeMap<>();
     private volatile boolean paused;
     private boolean deleted;
     private boolean flushed;
     private boolean pumping;
-    private boolean directMemoryWarned;
     /** False while a new topic waits for its lookupds' channels (NSQ's topic Start). */
     private volatile boolean started = true;
     private volatile long messageCount;
@@ -53,6 +54,7 @@ final class Topic {
     Topic(String name, NsqdOptions options, Storage storage, Function<Channel.Spec, Channel> channelFactory) {
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
+        this.logTag = "TOPIC(" + name + ")";
         this.options = options;
         this.guids = new GuidFactory(options.nodeId);
         this.channelFactory = channelFactory;
@@ -99,15 +101,7 @@ final class Topic {
     }
 
     /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
-    private boolean enqueue(Message m) {
-        if (memoryQueue.offer(m)) return true;
-        if (!directMemoryWarned) {
-            directMemoryWarned = true;
-            log.warn("TOPIC({}): direct memory exhausted with {} messages queued in memory - the rest go to disk"
-                    + " (raise -XX:MaxDirectMemorySize; logged once per topic)", name, memoryQueue.size());
-        }
-        return false;
-    }
+    private boolean enqueue(Message m) { return memoryQueue.offerOrWarn(m, logTag); }
 
     /** Every channel gets its own copy (the first channel takes the originals). */
     private CompletableFuture<Void> fanOut(List<Message> batch) {
@@ -248,26 +242,10 @@ final class Topic {
             if (backend == null) {
                 memoryQueue.clear();
             } else {
-                // nothing else touches the queue once flushed: it is written a batch at a time
-                all.add(writeHeld().handle((v, e) -> {
-                    synchronized (this) {
-                        memoryQueue.clear(); // what a failed write left
-                    }
-                    return null;
-                }).thenCompose(v -> backend.close()));
+                all.add(backend.flushAndClose(memoryQueue, this, List.of()));
             }
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
-    }
-
-    /** Writes the held messages to the topic's disk queue, {@link #MOVE_BATCH} after another. */
-    private CompletableFuture<Void> writeHeld() {
-        List<Message> batch = new ArrayList<>();
-        synchronized (this) {
-            memoryQueue.drainTo(batch::add, MOVE_BATCH);
-        }
-        if (batch.isEmpty()) return DONE;
-        return backend.writeBack(batch, backend).thenCompose(v -> writeHeld());
     }
 
     synchronized boolean isDeleted() { return deleted; }
