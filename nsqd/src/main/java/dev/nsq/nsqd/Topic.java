@@ -78,10 +78,10 @@ final class Topic {
      */
     synchronized CompletableFuture<Void> put(List<Message> batch) {
         if (deleted) return CompletableFuture.failedFuture(new IllegalStateException("topic deleted"));
-        for (Message m : batch) {
-            messageCount++;
-            messageBytes += m.body.length;
-        }
+        long bytes = 0;
+        for (Message m : batch) bytes += m.body.length;
+        messageCount += batch.size(); // one write each per batch: they are volatile for /stats readers
+        messageBytes += bytes;
         if (paused || channels.isEmpty() || !started) return hold(batch);
         return fanOut(batch);
     }
