@@ -32,13 +32,24 @@ final class Daemons {
 
     static Nsqlookupd lookupd(Consumer<NsqlookupdOptions> tweak) throws Exception { return Local.lookupd(tweak); }
 
-    /** Free TCP ports for Hazelcast members (the member list must name each port). */
+    /**
+     * Free TCP ports for daemons that must be told their port in advance (Hazelcast members,
+     * restarts on the same port). Taken below Linux's ephemeral range (32768+): a port the OS handed
+     * out for listening could otherwise be given to some outgoing connection (the daemons connect
+     * to each other while starting) before the daemon meant to bind it does.
+     */
     static int[] freePorts(int n) throws IOException {
         int[] out = new int[n];
         ServerSocket[] held = new ServerSocket[n];
-        for (int i = 0; i < n; i++) {
-            held[i] = new ServerSocket(0);
-            out[i] = held[i].getLocalPort();
+        java.util.Random r = new java.util.Random();
+        for (int i = 0; i < n; ) {
+            int port = 20_000 + r.nextInt(12_000);
+            try {
+                held[i] = new ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress());
+                out[i++] = port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
         for (ServerSocket s : held) s.close();
         return out;
