@@ -22,6 +22,13 @@ public final class CommandReader {
     public interface LineHandler {
         void onLine(List<String> parts) throws Exception;
 
+        /**
+         * May handle a line straight from its bytes ({@code start} to {@code end}, without the
+         * newline) before it is split into Strings: the hot commands (a consumer's FIN per message)
+         * then make no garbage. Returns false to have {@link #onLine} handle it.
+         */
+        default boolean onRawLine(ByteBuf line, int start, int end) throws Exception { return false; }
+
         /** The line exceeded the limit without a newline: NSQ's buffered reader gives up and closes. */
         void onLineTooLong();
 
@@ -127,9 +134,9 @@ public final class CommandReader {
         if (nl < 0) return false;
         int end = nl;
         if (end > start && cumulation.getByte(end - 1) == '\r') end--;
-        List<String> parts = split(cumulation, start, end);
         cumulation.readerIndex(nl + 1);
-        handler.onLine(parts);
+        if (handler.onRawLine(cumulation, start, end)) return true;
+        handler.onLine(split(cumulation, start, end));
         return true;
     }
 

@@ -32,14 +32,30 @@ public final class MessageId {
         if (len != LENGTH) return INVALID;
         long v = 0;
         for (int i = 0; i < LENGTH; i++) {
-            int c = b[off + i];
-            int d;
-            if (c >= '0' && c <= '9') d = c - '0';
-            else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-            else return INVALID;
+            int d = hexDigit(b[off + i]);
+            if (d < 0) return INVALID;
             v = (v << 4) | d;
         }
         return v == INVALID ? INVALID + 1 : v; // keep the sentinel unique
+    }
+
+    /** As {@link #parse(byte[], int, int)}, straight from a buffer (FIN's ID, without a String). */
+    public static long parse(ByteBuf b, int index, int len) {
+        if (len != LENGTH) return INVALID;
+        long v = 0;
+        for (int i = 0; i < LENGTH; i++) {
+            int d = hexDigit(b.getByte(index + i));
+            if (d < 0) return INVALID;
+            v = (v << 4) | d;
+        }
+        return v == INVALID ? INVALID + 1 : v;
+    }
+
+    /** A lowercase hex digit's value; -1 for anything else (NSQ's IDs are lowercase). */
+    private static int hexDigit(int c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
     }
 
     public static long parse(String s) {

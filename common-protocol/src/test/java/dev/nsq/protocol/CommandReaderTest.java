@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class CommandReaderTest {
     /** Records lines; a PUB line asks for a sized body, as the V2 protocol does. */
-    static final class Recorder implements CommandReader.LineHandler {
+    static class Recorder implements CommandReader.LineHandler {
         final List<String> events = new ArrayList<>();
         CommandReader reader;
         boolean tooLong;
@@ -93,5 +93,32 @@ class CommandReaderTest {
         assertTrue(r.events.isEmpty());
         r.reader.resume();
         assertEquals(List.of("NOP"), r.events);
+    }
+
+    @Test
+    void aRawLineHandlerTakesItsLinesBeforeTheyBecomeStrings() {
+        List<String> raw = new ArrayList<>();
+        Recorder r = new Recorder() {
+            @Override
+            public boolean onRawLine(ByteBuf line, int start, int end) {
+                if (line.getByte(start) != 'R') return false;
+                raw.add(line.toString(start, end - start, StandardCharsets.US_ASCII));
+                return true;
+            }
+        };
+        r.reader = new CommandReader(r, 1024);
+        r.reader.feed(Unpooled.wrappedBuffer(stream()));
+        assertEquals(List.of("RDY 10"), raw);
+        assertEquals(List.of("NOP", "SUB|t||c", "PUB|t", "body:hello"), r.events);
+    }
+
+    @Test
+    void messageIdsParseTheSameFromBytesAndFromABuffer() {
+        for (String id : List.of("0123456789abcdef", "ffffffffffffffff", "0000000000000000", "0123456789ABCDEF", "0123456789abcde", "012345678-abcdef")) {
+            ByteBuf b = Unpooled.copiedBuffer("FIN " + id + "\n", StandardCharsets.US_ASCII);
+            byte[] raw = id.getBytes(StandardCharsets.US_ASCII);
+            assertEquals(MessageId.parse(raw, 0, raw.length), MessageId.parse(b, 4, raw.length), id);
+        }
+        assertNotEquals(MessageId.INVALID, MessageId.parse(Unpooled.copiedBuffer("0123456789abcdef", StandardCharsets.US_ASCII), 0, 16));
     }
 }

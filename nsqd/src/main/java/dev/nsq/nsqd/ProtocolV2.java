@@ -99,6 +99,28 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         }
     }
 
+    /** "FIN " as one big-endian int, to spot a FIN line with one compare. */
+    private static final int FIN_SPACE = ('F' << 24) | ('I' << 16) | ('N' << 8) | ' ';
+
+    /**
+     * FIN, the command a consumer sends once per message, straight from the line's bytes: no
+     * Strings, no list. Anything but {@code FIN <16 chars>} (and any connection still owing TLS)
+     * goes the general way, which answers exactly as before.
+     */
+    @Override
+    public boolean onRawLine(ByteBuf line, int start, int end) throws NsqError {
+        if (end - start != 4 + MessageId.LENGTH || line.getInt(start) != FIN_SPACE) return false;
+        if (opts.tlsRequired != NsqdOptions.TlsRequired.FALSE && !client.tls) return false;
+        timers.lineRead();
+        requireSubscribedOrClosing("FIN");
+        String err = client.channel.finish(client, MessageId.parse(line, start + 4, MessageId.LENGTH));
+        if (err != null) {
+            String id = line.toString(start + 4, MessageId.LENGTH, StandardCharsets.UTF_8);
+            throw NsqError.nonFatal(E_FIN_FAILED, "FIN " + id + " failed " + err);
+        }
+        return true;
+    }
+
     @Override
     public void onLineTooLong() {
         log.error("PROTOCOL(V2): [{}] failed to read command - line too long", client);
@@ -429,25 +451,44 @@ final class ProtocolV2 implements CommandReader.LineHandler {
                 long maxMessages = (opts.maxBodySize - 4) / 5;
                 if (count <= 0 || count > maxMessages)
                     throw NsqError.fatal(E_BAD_BODY, "MPUB invalid message count " + count);
-                readMpubMessage(topicName, new ArrayList<>(count), count);
+                reader.read(4, new MpubMessages(topicName, count));
             });
         });
     }
 
-    /** Reads message {@code bodies.size()} of {@code count}, streaming, as NSQ's readMPUB. */
-    private void readMpubMessage(String topicName, List<byte[]> bodies, int count) {
-        reader.read(4, sizeBuf -> {
-            int i = bodies.size();
-            int size = sizeBuf.readInt();
-            if (size <= 0) throw NsqError.fatal(E_BAD_MESSAGE, "MPUB invalid message(" + i + ") body size " + size);
-            if (size > opts.maxMsgSize)
-                throw NsqError.fatal(E_BAD_MESSAGE, "MPUB message too big " + size + " > " + opts.maxMsgSize);
-            reader.read(size, body -> {
-                bodies.add(bytes(body));
-                if (bodies.size() < count) readMpubMessage(topicName, bodies, count);
-                else publish("MPUB", E_MPUB_FAILED, topicName, bodies, 0);
-            });
-        });
+    /**
+     * Reads an MPUB's messages streaming, as NSQ's readMPUB: each size is judged before its body is
+     * awaited. One object per MPUB serves every step (a lambda per step cost two objects a message).
+     */
+    private final class MpubMessages implements CommandReader.Step {
+        private final String topicName;
+        private final int count;
+        private final List<byte[]> bodies;
+        /** Reading a size next (else a body). */
+        private boolean atSize = true;
+
+        MpubMessages(String topicName, int count) {
+            this.topicName = topicName;
+            this.count = count;
+            this.bodies = new ArrayList<>(count);
+        }
+
+        @Override
+        public void accept(ByteBuf in) throws NsqError {
+            if (atSize) {
+                int size = in.readInt();
+                if (size <= 0) throw NsqError.fatal(E_BAD_MESSAGE, "MPUB invalid message(" + bodies.size() + ") body size " + size);
+                if (size > opts.maxMsgSize)
+                    throw NsqError.fatal(E_BAD_MESSAGE, "MPUB message too big " + size + " > " + opts.maxMsgSize);
+                atSize = false;
+                reader.read(size, this);
+                return;
+            }
+            bodies.add(bytes(in));
+            atSize = true;
+            if (bodies.size() < count) reader.read(4, this);
+            else publish("MPUB", E_MPUB_FAILED, topicName, bodies, 0);
+        }
     }
 
     /**

@@ -65,9 +65,10 @@ final class Topic {
 
     long nextId() { return guids.next(); }
 
-    /** A new message with this topic's next ID and the current time. */
+    /** A new message with this topic's next ID and the current time (epoch ns, as NSQ's UnixNano). */
     Message newMessage(byte[] body, long deferMs) {
-        Message m = new Message(guids.next(), System.currentTimeMillis() * 1_000_000L, body);
+        java.time.Instant now = java.time.Instant.now(); // ns precision; escape analysis keeps it off the heap
+        Message m = new Message(guids.next(), now.getEpochSecond() * 1_000_000_000L + now.getNano(), body);
         m.deferMs = deferMs;
         return m;
     }

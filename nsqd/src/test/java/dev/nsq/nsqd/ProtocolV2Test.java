@@ -274,6 +274,19 @@ class ProtocolV2Test {
     }
 
     @Test
+    void messageTimestampsHaveNanosecondPrecisionAsGosUnixNano() throws Exception {
+        try (WireClient c = subscriber("ch", 10)) {
+            int subMillisecond = 0;
+            for (int i = 0; i < 10; i++) {
+                pub("ns" + i);
+                if (c.read().timestamp() % 1_000_000L != 0) subMillisecond++;
+            }
+            // a millisecond clock times 10^6 gives whole milliseconds every time
+            assertTrue(subMillisecond > 0, "every timestamp was a whole millisecond");
+        }
+    }
+
+    @Test
     void sampleRateDropsSomeMessagesForThatClient() throws Exception {
         try (WireClient c = identifiedSubscriber("{\"sample_rate\":10}", "ch", 100)) {
             try (WireClient p = nsqd.connect()) {
