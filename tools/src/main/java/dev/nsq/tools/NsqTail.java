@@ -54,7 +54,7 @@ public final class NsqTail {
         cfg.maxInFlight = (int) maxInFlight[0];
         ToolMain.applyOpts(cfg, opts);
 
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = ToolMain.vertx();
         AtomicLong shown = new AtomicLong();
         CompletableFuture<Void> enough = new CompletableFuture<>();
         List<Consumer> consumers = new ArrayList<>();

@@ -97,7 +97,7 @@ public final class NsqToFile {
         cfg.maxInFlight = (int) n[1];
         ToolMain.applyOpts(cfg, opts);
 
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = ToolMain.vertx();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         Map<String, Consumer> consumers = new LinkedHashMap<>();
         Map<String, FileLogger> loggers = new LinkedHashMap<>();
