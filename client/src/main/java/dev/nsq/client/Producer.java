@@ -90,7 +90,9 @@ public final class Producer implements AutoCloseable {
     private CompletableFuture<Void> submit(Buffer command) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         submitted.add(new Pending(command, f));
-        if (drainScheduled.compareAndSet(false, true)) context.runOnContext(v -> drain());
+        // on our own event loop (a publish from a reply's callback) the command goes out now, not a task later
+        if (Vertx.currentContext() == context) drain();
+        else if (drainScheduled.compareAndSet(false, true)) context.runOnContext(v -> drain());
         return f;
     }
 
@@ -110,12 +112,14 @@ public final class Producer implements AutoCloseable {
         int room = cfg.publishWindow - conn.awaitingCount();
         if (room <= 0) return;
         int n = Math.min(room, queued.size());
-        Buffer batch = Buffer.buffer();
+        // one command is written as it is; several are gathered into one write
+        Buffer batch = n == 1 ? null : Buffer.buffer();
         @SuppressWarnings("unchecked")
         Promise<Buffer>[] replies = new Promise[n];
         for (int i = 0; i < n; i++) {
             Pending next = queued.poll();
-            batch.appendBuffer(next.command);
+            if (batch == null) batch = next.command;
+            else batch.appendBuffer(next.command);
             Promise<Buffer> reply = Promise.promise();
             reply.future().onComplete(ar -> {
                 if (ar.succeeded()) next.result.complete(null);

@@ -35,6 +35,17 @@ final class Bench {
                 ToolMain.goDuration(durationNanos), mbs, ops, usPerOp);
     }
 
+    /**
+     * Our third line: the same latency split at nsqd's message timestamp (when nsqd took the message),
+     * so a tail can be placed on the publishing or on the delivering side. Both ends read the same
+     * clock here, as bench_writer and bench_reader run on the nsqd host for these figures.
+     */
+    static String split(Latencies l) {
+        return String.format("latency split: publish to nsqd p50 %s - p99 %s; nsqd to receive p50 %s - p99 %s",
+                ToolMain.goDuration(l.toNsqd.percentile(0.50)), ToolMain.goDuration(l.toNsqd.percentile(0.99)),
+                ToolMain.goDuration(l.fromNsqd.percentile(0.50)), ToolMain.goDuration(l.fromNsqd.percentile(0.99)));
+    }
+
     /** Our second line: publish-to-receive latency percentiles. */
     static String latency(LatencyHistogram h) {
         return String.format("latency: p50 %s - p99 %s - p99.9 %s (%d samples)",

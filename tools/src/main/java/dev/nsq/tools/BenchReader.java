@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code bench_reader}: consumes {@code --topic}/{@code --channel} for {@code --runfor} with one
  * connection per core at RDY {@code --rdy} each, finishing every message, then prints NSQ's summary
- * line and a second line of publish-to-receive latency percentiles (from bench_writer's timestamps).
+ * line, a second line of publish-to-receive latency percentiles (from bench_writer's timestamps) and
+ * a third splitting them at nsqd's own message timestamp. Messages stamped 0 (bench_writer's
+ * warm-up) are received and counted but not measured.
  */
 public final class BenchReader {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -50,19 +52,20 @@ public final class BenchReader {
         cfg.maxAttempts = 0;
 
         Bench.awaitDeadline(deadline[0]);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = ToolMain.vertx();
         AtomicLong received = new AtomicLong();
-        List<LatencyHistogram> histograms = new ArrayList<>();
+        List<Latencies> histograms = new ArrayList<>();
         List<Consumer> consumers = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + TimeUnit.MILLISECONDS.toNanos(runfor[0]);
         for (int i = 0; i < connections[0]; i++) {
             // a consumer's handler always runs on its one event loop, so its histogram needs no lock
-            LatencyHistogram h = new LatencyHistogram();
+            Latencies h = new Latencies();
             histograms.add(h);
             Consumer c = new Consumer(vertx, topic[0], channel[0], cfg).asyncHandler(m -> {
                 byte[] b = m.body();
-                if (b.length >= 8) h.record(Bench.epochNanos() - ByteBuffer.wrap(b).getLong(0));
+                long sent = b.length >= 8 ? ByteBuffer.wrap(b).getLong(0) : 0;
+                if (sent != 0) h.record(sent, m.timestampNs(), Bench.epochNanos()); // 0: a warm-up message
                 received.incrementAndGet();
                 return DONE;
             });
@@ -83,10 +86,11 @@ public final class BenchReader {
         for (Consumer c : consumers) stops.add(c.stop());
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(35, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        LatencyHistogram all = new LatencyHistogram();
-        for (LatencyHistogram h : histograms) all.merge(h);
+        Latencies all = new Latencies();
+        for (Latencies h : histograms) all.merge(h);
         io.out.println(Bench.summary(duration, count, size[0]));
-        io.out.println(Bench.latency(all));
+        io.out.println(Bench.latency(all.total));
+        io.out.println(Bench.split(all));
         io.out.flush();
         return 0;
     }

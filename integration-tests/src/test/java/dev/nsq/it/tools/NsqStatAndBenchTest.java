@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NsqStatAndBenchTest {
     private static final Pattern SUMMARY = Pattern.compile(
             "duration: [0-9.]+(ms|s) - [0-9]+\\.[0-9]{3}mb/s - ([0-9]+\\.[0-9]{3})ops/s - [0-9]+\\.[0-9]{3}us/op");
+    private static final Pattern SPLIT = Pattern.compile(
+            "latency split: publish to nsqd p50 \\S+ - p99 \\S+; nsqd to receive p50 \\S+ - p99 \\S+");
     private static final Pattern LATENCY = Pattern.compile("latency: p50 \\S+ - p99 \\S+ - p99\\.9 \\S+ \\(([0-9]+) samples\\)");
     @TempDir
     Path data;
@@ -68,12 +70,9 @@ class NsqStatAndBenchTest {
 
     @Test
     void benchWriterThenBenchReaderPrintNsqsSummaryAndLatency() throws Exception {
-        String topic = Local.topic("bench");
-        assertEquals(200, Local.post(nsqd.httpPort(), "/topic/create?topic=" + topic, ""));
-        assertEquals(200, Local.post(nsqd.httpPort(), "/channel/create?topic=" + topic + "&channel=ch", ""));
+        String topic = benchTopic("bench");
         ToolRun reader = new ToolRun("");
-        Future<Integer> r = reader.start(BenchReader::run, "--nsqd-tcp-address=" + Local.tcp(nsqd), "--topic=" + topic,
-                "--channel=ch", "--runfor=2s", "--size=100", "--connections=1");
+        Future<Integer> r = startBenchReader(reader, topic, "2s");
         ToolRun writer = new ToolRun("");
         assertEquals(0, writer.run(BenchWriter::run, "--nsqd-tcp-address=" + Local.tcp(nsqd), "--topic=" + topic,
                 "--runfor=1s", "--size=100", "--batch-size=50", "--connections=1"), writer.err());
@@ -84,10 +83,48 @@ class NsqStatAndBenchTest {
 
         assertEquals(0, r.get(30, TimeUnit.SECONDS), reader.err());
         List<String> lines = reader.out().lines().toList();
-        assertEquals(2, lines.size(), reader.out());
+        assertEquals(3, lines.size(), reader.out());
         assertTrue(SUMMARY.matcher(lines.get(0)).matches(), lines.get(0));
         Matcher l = LATENCY.matcher(lines.get(1));
         assertTrue(l.matches(), lines.get(1));
         assertTrue(Long.parseLong(l.group(1)) > 0);
+        assertTrue(SPLIT.matcher(lines.get(2)).matches(), lines.get(2));
+    }
+
+    @Test
+    void pacedBenchWriterLeavesItsWarmupOutOfTheLatency() throws Exception {
+        String topic = benchTopic("paced");
+        ToolRun reader = new ToolRun("");
+        Future<Integer> r = startBenchReader(reader, topic, "4s");
+        ToolRun writer = new ToolRun("");
+        assertEquals(0, writer.run(BenchWriter::run, "--nsqd-tcp-address=" + Local.tcp(nsqd), "--topic=" + topic,
+                "--warmup=600ms", "--runfor=1s", "--rate=2000", "--size=100", "--batch-size=10", "--connections=1"), writer.err());
+        Matcher w = SUMMARY.matcher(writer.out().trim());
+        assertTrue(w.matches(), writer.out());
+        // the summary covers the measured second only, at the asked rate
+        double opsPerSecond = Double.parseDouble(writer.out().replaceAll("(?s).* - ([0-9.]+)ops/s.*", "$1"));
+        assertTrue(opsPerSecond > 1000 && opsPerSecond < 3000, writer.out());
+
+        assertEquals(0, r.get(30, TimeUnit.SECONDS), reader.err());
+        long published = Local.topicMessageCount(nsqd, topic);
+        Matcher l = LATENCY.matcher(reader.out().lines().toList().get(1));
+        assertTrue(l.matches(), reader.out());
+        long measured = Long.parseLong(l.group(1));
+        // whole batches were measured; the warm-up's messages (about 1,200) are not among the samples
+        assertTrue(measured > 0 && measured % 10 == 0, reader.out());
+        assertTrue(published - measured >= 600, "published " + published + ", measured " + measured);
+    }
+
+    /** A new topic with channel {@code ch}, as bench_writer and bench_reader expect. */
+    private String benchTopic(String prefix) throws Exception {
+        String topic = Local.topic(prefix);
+        assertEquals(200, Local.post(nsqd.httpPort(), "/topic/create?topic=" + topic, ""));
+        assertEquals(200, Local.post(nsqd.httpPort(), "/channel/create?topic=" + topic + "&channel=ch", ""));
+        return topic;
+    }
+
+    private Future<Integer> startBenchReader(ToolRun reader, String topic, String runfor) {
+        return reader.start(BenchReader::run, "--nsqd-tcp-address=" + Local.tcp(nsqd), "--topic=" + topic,
+                "--channel=ch", "--runfor=" + runfor, "--size=100", "--connections=1");
     }
 }
