@@ -3,6 +3,7 @@ package dev.nsq.daemon;
 import dev.nsq.protocol.Version;
 import dev.nsq.protocol.flags.FlagSet;
 import dev.nsq.protocol.flags.LogLevel;
+import dev.nsq.protocol.flags.LogPrefix;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class DaemonMain {
             return;
         }
         LogLevel.apply(opts.logLevel);
+        LogPrefix.apply(opts.logPrefix);
         Logger log = LoggerFactory.getLogger(DaemonMain.class);
         for (String k : opts.ignoredConfigKeys) log.warn("config file: option {} is not known here, ignored", k);
         Daemon daemon = create.apply(opts);

@@ -3,6 +3,7 @@ package dev.nsq.nsqadmin;
 import dev.nsq.protocol.Version;
 import dev.nsq.protocol.flags.FlagSet;
 import dev.nsq.protocol.flags.LogLevel;
+import dev.nsq.protocol.flags.LogPrefix;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class Main {
             return;
         }
         LogLevel.apply(opts.logLevel);
+        LogPrefix.apply(opts.logPrefix);
         Logger log = LoggerFactory.getLogger(Main.class);
         if (!opts.ignoredConfigKeys.isEmpty()) log.warn("CONFIG: ignoring unknown options {}", opts.ignoredConfigKeys);
         Nsqadmin admin = new Nsqadmin(opts);
