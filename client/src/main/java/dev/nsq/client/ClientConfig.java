@@ -29,6 +29,16 @@ public final class ClientConfig {
     /** Sent with AUTH when nsqd says auth is required; null = none (then such an nsqd is refused). */
     public String authSecret;
 
+    // upgrades asked for in IDENTIFY, as go-nsq's tls_v1, snappy, deflate and deflate_level
+    public boolean tlsV1;
+    /** With {@link #tlsV1}: PEM file of the CA(s) to trust; empty: the JVM's default trust store. */
+    public String tlsRootCaFile = "";
+    /** With {@link #tlsV1}: accept any certificate and name (go-nsq's tls_insecure_skip_verify). */
+    public boolean tlsInsecureSkipVerify;
+    public boolean snappy;
+    public boolean deflate;
+    public int deflateLevel = 6;
+
     // producer
     /** Commands in flight on one producer connection before further publishes wait for a reply. */
     public int publishWindow = 64;
@@ -60,6 +70,8 @@ public final class ClientConfig {
         c.heartbeatIntervalMs = heartbeatIntervalMs; c.outputBufferSize = outputBufferSize;
         c.outputBufferTimeoutMs = outputBufferTimeoutMs; c.msgTimeoutMs = msgTimeoutMs; c.sampleRate = sampleRate;
         c.authSecret = authSecret;
+        c.tlsV1 = tlsV1; c.tlsRootCaFile = tlsRootCaFile; c.tlsInsecureSkipVerify = tlsInsecureSkipVerify;
+        c.snappy = snappy; c.deflate = deflate; c.deflateLevel = deflateLevel;
         c.publishWindow = publishWindow; c.maxInFlight = maxInFlight; c.maxAttempts = maxAttempts;
         c.lookupdPollIntervalMs = lookupdPollIntervalMs; c.lookupdPollJitter = lookupdPollJitter; c.defaultRequeueDelayMs = defaultRequeueDelayMs;
         c.maxRequeueDelayMs = maxRequeueDelayMs; c.backoffMultiplierMs = backoffMultiplierMs;
@@ -95,6 +107,12 @@ public final class ClientConfig {
             case "max_backoff_duration" -> maxBackoffDurationMs = dur(value);
             case "rdy_redistribute_interval" -> rdyRedistributeIntervalMs = dur(value);
             case "publish_window" -> publishWindow = Integer.parseInt(value);
+            case "tls_v1" -> tlsV1 = Boolean.parseBoolean(value);
+            case "tls_root_ca_file" -> tlsRootCaFile = value;
+            case "tls_insecure_skip_verify" -> tlsInsecureSkipVerify = Boolean.parseBoolean(value);
+            case "snappy" -> snappy = Boolean.parseBoolean(value);
+            case "deflate" -> deflate = Boolean.parseBoolean(value);
+            case "deflate_level" -> deflateLevel = Integer.parseInt(value);
             default -> throw new IllegalArgumentException("unknown option " + key);
         }
     }

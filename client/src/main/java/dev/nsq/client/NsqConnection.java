@@ -54,6 +54,9 @@ final class NsqConnection {
     /** True while frames of one read are dispatched, or while a caller batches; see {@link #send}. */
     private boolean reading;
     private Buffer batch;
+    /** The command whose reply is followed by upgraded bytes: the parser stops after that reply. */
+    private Promise<Buffer> suspendAfter;
+    private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
 
     private NsqConnection(NetSocket socket, String address, Listener listener) {
         this.socket = socket;
@@ -71,19 +74,84 @@ final class NsqConnection {
             Buffer out = Buffer.buffer();
             out.appendString(Version.MAGIC_V2);
             Commands.identify(out, identifyBody(cfg));
-            return c.request(out).compose(resp -> {
+            boolean asksUpgrade = cfg.tlsV1 || cfg.snappy || cfg.deflate;
+            Promise<Buffer> identified = c.expect(asksUpgrade);
+            c.write(out);
+            return identified.future().compose(resp -> {
                 try {
                     c.identify = IdentifyResponse.parse(resp.getBytes());
                 } catch (Exception e) {
                     c.close();
                     return Future.failedFuture(new ConnectionClosedException("bad IDENTIFY response from " + address, e));
                 }
-                return c.identify.authRequired() ? c.auth(cfg.authSecret) : Future.succeededFuture(c);
+                Future<Void> upgraded = asksUpgrade ? c.upgrade(cfg) : Future.succeededFuture();
+                return upgraded.compose(v -> c.identify.authRequired() ? c.auth(cfg.authSecret) : Future.succeededFuture(c),
+                        err -> {
+                            c.close();
+                            return Future.failedFuture(err);
+                        });
             }, err -> {
                 c.close();
                 return Future.failedFuture(err);
             });
         });
+    }
+
+    /**
+     * The upgrades nsqd granted, in NSQ's order, each confirmed by an OK sent already upgraded: TLS,
+     * then snappy or deflate. The parser stopped after the IDENTIFY response (and stops after the
+     * TLS OK when compression follows); each step runs on a later turn of the event loop, once the
+     * read that stopped it has handed over what it held.
+     */
+    private Future<Void> upgrade(ClientConfig cfg) {
+        boolean compress = identify.snappy() || identify.deflate();
+        Future<Void> f = nextTurn();
+        if (identify.tlsV1()) {
+            f = f.compose(v -> {
+                Promise<Buffer> ok = expect(compress);
+                Buffer early = parser.resume();
+                if (early != null && early.length() > 0)
+                    return Future.failedFuture(new ConnectionClosedException("nsqd " + address + " sent plain bytes before the TLS handshake"));
+                return socket.upgradeToSsl(Upgrades.tls(cfg)).compose(x -> ok.future()).<Void>mapEmpty();
+            });
+            if (compress) f = f.compose(v -> nextTurn());
+        }
+        if (compress) {
+            f = f.compose(v -> {
+                Promise<Buffer> ok = expect(false);
+                io.vertx.core.internal.net.NetSocketInternal so = (io.vertx.core.internal.net.NetSocketInternal) socket;
+                try {
+                    if (identify.snappy()) Upgrades.snappy(so, parser.resume());
+                    else Upgrades.deflate(so, cfg.deflateLevel, parser.resume());
+                } catch (Exception e) {
+                    return Future.failedFuture(e);
+                }
+                return ok.future().<Void>mapEmpty();
+            });
+        } else if (!identify.tlsV1()) {
+            // asked, not granted: what was held is plain and is parsed now
+            f = f.map(v -> {
+                Buffer held = parser.resume();
+                if (held != null) parser.feed(held);
+                return null;
+            });
+        }
+        return f;
+    }
+
+    /** Completes on a later turn of this connection's event loop. */
+    private Future<Void> nextTurn() {
+        Promise<Void> p = Promise.promise();
+        context.runOnContext(v -> p.complete());
+        return p.future();
+    }
+
+    /** A reply to wait for, first in line after those already awaited; {@code suspend}: stop parsing after it. */
+    private Promise<Buffer> expect(boolean suspend) {
+        Promise<Buffer> p = Promise.promise();
+        awaiting.add(p);
+        if (suspend) suspendAfter = p;
+        return p;
     }
 
     /** AUTH, which nsqd asks for in its IDENTIFY response when it has an auth server. */
@@ -111,10 +179,10 @@ final class NsqConnection {
         n.put("output_buffer_timeout", cfg.outputBufferTimeoutMs);
         n.put("msg_timeout", cfg.msgTimeoutMs);
         n.put("sample_rate", cfg.sampleRate);
-        // TLS, snappy and deflate are not implemented: asking for them false keeps the stream plain
-        n.put("tls_v1", false);
-        n.put("snappy", false);
-        n.put("deflate", false);
+        n.put("tls_v1", cfg.tlsV1);
+        n.put("snappy", cfg.snappy);
+        n.put("deflate", cfg.deflate);
+        n.put("deflate_level", cfg.deflateLevel);
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -145,6 +213,10 @@ final class NsqConnection {
                     return;
                 }
                 Promise<Buffer> p = awaiting.poll();
+                if (p != null && p == suspendAfter) {
+                    suspendAfter = null;
+                    parser.suspend(); // what follows this reply is TLS or compressed
+                }
                 if (p != null) p.complete(data);
                 else log.debug("IO({}): response with no command waiting: {}", address, data);
             }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClientConfigTest {
     @Test
@@ -14,6 +15,10 @@ class ClientConfigTest {
         c.set("lookupd_poll_interval", "1m30s");
         c.set("backoff_multiplier", "250ms");
         c.set("auth_secret", "s");
+        c.set("tls_v1", "true");
+        c.set("snappy", "true");
+        c.set("deflate_level", "3");
+        assertTrue(c.tlsV1 && c.snappy && c.deflateLevel == 3 && c.copy().tlsV1);
         assertEquals(200, c.maxInFlight);
         assertEquals(10_000, c.heartbeatIntervalMs);
         assertEquals(90_000, c.lookupdPollIntervalMs);

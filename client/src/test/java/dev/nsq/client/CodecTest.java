@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,6 +56,22 @@ class CodecTest {
         got.clear();
         p.feed(all);
         assertEquals(3, got.size());
+    }
+
+    @Test
+    void aSuspendedParserHoldsWhatFollowsTheFrameUntilResumed() {
+        Buffer all = frame(0, "{\"snappy\":true}").appendBytes(bytes("compressed...")).appendBytes(bytes("more"));
+        List<String> got = new ArrayList<>();
+        FrameParser[] p = new FrameParser[1];
+        p[0] = new FrameParser(1024, (type, data) -> {
+            got.add(data.toString(StandardCharsets.UTF_8));
+            p[0].suspend(); // an upgrade: the rest is not frames for this parser
+        });
+        p[0].feed(all.getBuffer(0, all.length() - 4));
+        p[0].feed(all.getBuffer(all.length() - 4, all.length())); // a later read while suspended
+        assertEquals(List.of("{\"snappy\":true}"), got);
+        assertEquals("compressed...more", p[0].resume().toString(StandardCharsets.UTF_8));
+        assertNull(p[0].resume());
     }
 
     @Test
