@@ -35,6 +35,9 @@ public final class ClientConfig {
     public String tlsRootCaFile = "";
     /** With {@link #tlsV1}: accept any certificate and name (go-nsq's tls_insecure_skip_verify). */
     public boolean tlsInsecureSkipVerify;
+    /** With {@link #tlsV1}: a client certificate and its key (PEM), for nsqd's --tls-client-auth-policy. */
+    public String tlsCert = "";
+    public String tlsKey = "";
     public boolean snappy;
     public boolean deflate;
     public int deflateLevel = 6;
@@ -71,6 +74,7 @@ public final class ClientConfig {
         c.outputBufferTimeoutMs = outputBufferTimeoutMs; c.msgTimeoutMs = msgTimeoutMs; c.sampleRate = sampleRate;
         c.authSecret = authSecret;
         c.tlsV1 = tlsV1; c.tlsRootCaFile = tlsRootCaFile; c.tlsInsecureSkipVerify = tlsInsecureSkipVerify;
+        c.tlsCert = tlsCert; c.tlsKey = tlsKey;
         c.snappy = snappy; c.deflate = deflate; c.deflateLevel = deflateLevel;
         c.publishWindow = publishWindow; c.maxInFlight = maxInFlight; c.maxAttempts = maxAttempts;
         c.lookupdPollIntervalMs = lookupdPollIntervalMs; c.lookupdPollJitter = lookupdPollJitter; c.defaultRequeueDelayMs = defaultRequeueDelayMs;
@@ -110,6 +114,8 @@ public final class ClientConfig {
             case "tls_v1" -> tlsV1 = Boolean.parseBoolean(value);
             case "tls_root_ca_file" -> tlsRootCaFile = value;
             case "tls_insecure_skip_verify" -> tlsInsecureSkipVerify = Boolean.parseBoolean(value);
+            case "tls_cert" -> tlsCert = value;
+            case "tls_key" -> tlsKey = value;
             case "snappy" -> snappy = Boolean.parseBoolean(value);
             case "deflate" -> deflate = Boolean.parseBoolean(value);
             case "deflate_level" -> deflateLevel = Integer.parseInt(value);

@@ -12,6 +12,7 @@ import io.netty.handler.codec.compression.ZlibWrapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 /**
@@ -25,9 +26,13 @@ final class Upgrades {
 
     private Upgrades() {}
 
-    /** go-nsq's tls_v1 settings: the JVM's trust store or a root CA file; skip-verify trusts anything. */
+    /**
+     * go-nsq's tls_v1 settings: the JVM's trust store or a root CA file, skip-verify trusting anything;
+     * a client certificate when one is configured.
+     */
     static ClientSSLOptions tls(ClientConfig cfg) {
         ClientSSLOptions o = new ClientSSLOptions();
+        if (!cfg.tlsCert.isEmpty()) o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(cfg.tlsCert).setKeyPath(cfg.tlsKey));
         if (cfg.tlsInsecureSkipVerify) return o.setTrustAll(true).setHostnameVerificationAlgorithm("");
         o.setHostnameVerificationAlgorithm("HTTPS");
         if (!cfg.tlsRootCaFile.isEmpty()) o.setTrustOptions(new PemTrustOptions().addCertPath(cfg.tlsRootCaFile));

@@ -42,6 +42,7 @@ class UpgradesTest {
         nsqd = Local.nsqd(data, o -> {
             o.tlsCert = cert.certificatePath();
             o.tlsKey = cert.privateKeyPath();
+            o.httpsAddress = "127.0.0.1:0"; // a certificate also opens HTTPS, by default on 4152
         });
     }
 
@@ -115,6 +116,34 @@ class UpgradesTest {
             assertEquals(1, Local.topicMessageCount(plain, topic));
         } finally {
             Local.sync(plain.stop());
+        }
+    }
+
+    @Test
+    void aClientCertificateSatisfiesRequireVerify(@TempDir Path other) throws Exception {
+        SelfSignedCertificate client = SelfSignedCertificate.create("client");
+        Nsqd strict = Local.nsqd(other, o -> {
+            o.tlsCert = cert.certificatePath();
+            o.tlsKey = cert.privateKeyPath();
+            o.tlsClientAuthPolicy = "require-verify";
+            o.tlsRootCaFile = client.certificatePath(); // self-signed: its own CA
+            o.httpsAddress = "127.0.0.1:0";
+        });
+        String address = "localhost:" + strict.tcpPort();
+        try {
+            try (Producer p = new Producer(address, config("tls"))) { // no client certificate
+                assertThrows(ExecutionException.class, () -> p.publish(Local.topic("mtls"), new byte[]{1}).get(10, TimeUnit.SECONDS));
+            }
+            ClientConfig withCert = config("tls");
+            withCert.tlsCert = client.certificatePath();
+            withCert.tlsKey = client.privateKeyPath();
+            try (Producer p = new Producer(address, withCert)) {
+                // nsqd answered OK over the verified connection (a client policy makes TLS required,
+                // so its plain HTTP /stats answers 403 TLS_REQUIRED, as NSQ's)
+                p.publish(Local.topic("mtls"), "verified".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            Local.sync(strict.stop());
         }
     }
 }
