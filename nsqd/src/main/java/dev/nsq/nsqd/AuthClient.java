@@ -1,5 +1,6 @@
 package dev.nsq.nsqd;
 
+import dev.nsq.protocol.HttpsRedirect;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -24,7 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * at a random server, try each in turn, first valid answer wins. An address with "://" is the full
  * URL, otherwise {@code http://<addr>/auth}. GET sends the parameters (common_name, remote_ip,
  * secret, tls; sorted like Go's url.Values) in the query; POST sends them as a JSON object of
- * one-element arrays. Non-blocking: Vert.x's HttpClient, answers on the caller's context.
+ * one-element arrays. A 403 naming an {@code https_port} is asked again over HTTPS on that port, as
+ * NSQ's http_api client does. Non-blocking: Vert.x's HttpClient, answers on the caller's context.
  *
  * <p>Thread-safe; one per nsqd.
  */
@@ -68,22 +70,28 @@ final class AuthClient {
     private Future<Authorizations> queryOne(String server, Map<String, String> params) {
         String endpoint = server.contains("://") ? server : "http://" + server + "/auth";
         boolean post = opts.authHttpRequestMethod.equals("post");
-        RequestOptions req = new RequestOptions()
-                .setMethod(post ? HttpMethod.POST : HttpMethod.GET)
-                .setAbsoluteURI(post ? endpoint : endpoint + (endpoint.contains("?") ? "&" : "?") + encode(params))
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Accept", ACCEPT))
-                .setIdleTimeout(opts.httpClientRequestTimeoutMs);
         Buffer body = Buffer.buffer();
         if (post) {
-            req.putHeader("Content-Type", "application/json");
             var json = new io.vertx.core.json.JsonObject();
             params.forEach((k, v) -> json.put(k, new io.vertx.core.json.JsonArray().add(v)));
             body = json.toBuffer();
         }
-        Buffer send = body;
+        return send(post, post ? endpoint : endpoint + (endpoint.contains("?") ? "&" : "?") + encode(params), body);
+    }
+
+    private Future<Authorizations> send(boolean post, String url, Buffer body) {
+        RequestOptions req = new RequestOptions()
+                .setMethod(post ? HttpMethod.POST : HttpMethod.GET)
+                .setAbsoluteURI(url)
+                .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Accept", ACCEPT))
+                .setIdleTimeout(opts.httpClientRequestTimeoutMs);
+        if (post) req.putHeader("Content-Type", "application/json");
         return http.request(req)
-                .compose(r -> r.send(send))
+                .compose(r -> r.send(body))
                 .compose(resp -> resp.body().compose(b -> {
+                    // an auth server that requires TLS names its HTTPS port: NSQ's client asks again there
+                    String https = HttpsRedirect.httpsUrl(url, resp.statusCode(), b.toString());
+                    if (https != null) return send(post, https, body);
                     if (resp.statusCode() != 200)
                         return Future.failedFuture("got response " + resp.statusCode() + " " + b.toString());
                     try {

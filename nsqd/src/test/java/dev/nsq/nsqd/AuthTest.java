@@ -247,6 +247,44 @@ class AuthTest {
     }
 
     @Test
+    void anAuthServerRequiringTlsIsAskedAgainOnTheHttpsPortItNames() throws Exception {
+        TestCerts certs = TestCerts.selfSigned("localhost");
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(certs.keyManagers(), null, null);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        java.util.List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        https.createContext("/auth", ex -> {
+            queries.add(ex.getRequestURI().getRawQuery());
+            byte[] out = ("{\"ttl\":3600,\"identity\":\"dave\",\"authorizations\":["
+                    + authz(".*", "[\".*\"]", "[\"publish\"]") + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, out.length);
+            try (var os = ex.getResponseBody()) {
+                os.write(out);
+            }
+        });
+        https.start();
+        try {
+            // the plain server answers as a TLS-requiring NSQ daemon does
+            auth.answer("via-https", 403, "{\"message\":\"TLS_REQUIRED\",\"https_port\":" + https.getAddress().getPort() + "}");
+            nsqd = new TestNsqd(dir, o -> {
+                o.authHttpAddresses.add(auth.address().replace("127.0.0.1", "localhost")); // the certificate's name
+                o.tlsRootCaFile = certs.certPath; // trusted for HTTPS auth servers, as NSQ does
+            });
+            try (WireClient c = nsqd.connect()) {
+                Frame f = authenticate(c, "via-https");
+                assertEquals(0, f.type(), f.toString());
+                assertTrue(f.text().contains("\"identity\":\"dave\""), f.text());
+            }
+            assertEquals(1, auth.requests.size());
+            assertEquals(java.util.List.of("common_name=&remote_ip=127.0.0.1&secret=via-https&tls=false"), queries);
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    @Test
     void tlsClientsSendTheirCertificateCommonName() throws Exception {
         TestCerts server = TestCerts.selfSigned("localhost");
         TestCerts client = TestCerts.selfSigned("worker-7");

@@ -1,5 +1,6 @@
 package dev.nsq.nsqadmin.cluster;
 
+import dev.nsq.protocol.HttpsRedirect;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -94,6 +95,9 @@ public final class Upstream {
                 .compose(req -> body == null ? req.send() : req.send(body))
                 .compose(resp -> resp.body().compose(b -> {
                     if (resp.statusCode() / 100 == 2) return Future.succeededFuture(b);
+                    // a daemon that requires TLS names its HTTPS port: NSQ's client asks again there
+                    String https = HttpsRedirect.httpsUrl(url, resp.statusCode(), b.toString());
+                    if (https != null) return send(method, https, body);
                     return Future.failedFuture(new UpstreamError(method + " " + url + ": got response "
                             + resp.statusCode() + " " + resp.statusMessage() + " " + quote(b.toString())));
                 }))
