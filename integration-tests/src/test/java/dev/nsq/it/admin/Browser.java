@@ -73,16 +73,20 @@ final class Browser implements AutoCloseable {
 
     /**
      * Clicks, finding the element again if a live update redrew the page in between. An element
-     * named by id is found and clicked inside the page in one step, so a redraw between the two
-     * (frequent on a loaded machine, where each WebDriver round trip is slow) cannot intervene.
+     * named by id or by link text is found and clicked inside the page in one step, so a redraw
+     * between the two (frequent on a loaded machine, where each WebDriver round trip is slow) cannot
+     * intervene.
      */
     void click(By by) {
         String s = by.toString();
         if (s.startsWith("By.id: ")) {
-            String id = s.substring("By.id: ".length());
-            new WebDriverWait(driver, WAIT).withMessage("click " + by).until(d -> Boolean.TRUE.equals(
-                    ((JavascriptExecutor) d).executeScript("var e = document.getElementById(arguments[0]);"
-                            + " if (!e || e.disabled || e.offsetParent === null) return false; e.click(); return true;", id)));
+            clickInPage(by, "var e = document.getElementById(arguments[0]);", s.substring("By.id: ".length()));
+            return;
+        }
+        if (s.startsWith("By.linkText: ")) {
+            clickInPage(by, "var e = Array.from(document.querySelectorAll('a'))"
+                    + ".find(a => a.textContent.trim() === arguments[0] && a.offsetParent !== null);",
+                    s.substring("By.linkText: ".length()));
             return;
         }
         new WebDriverWait(driver, WAIT).withMessage("click " + by)
@@ -93,6 +97,13 @@ final class Browser implements AutoCloseable {
                     e.click();
                     return true;
                 });
+    }
+
+    /** Runs {@code find} (which sets {@code e} from {@code arguments[0]}) and clicks e once it is shown and enabled. */
+    private void clickInPage(By by, String find, String arg) {
+        new WebDriverWait(driver, WAIT).withMessage("click " + by).until(d -> Boolean.TRUE.equals(
+                ((JavascriptExecutor) d).executeScript(find
+                        + " if (!e || e.disabled || e.offsetParent === null) return false; e.click(); return true;", arg)));
     }
 
     /** Saves the whole page (the window grown to its height) as target/screenshots/{name}.png. */
