@@ -7,9 +7,12 @@ import dev.nsq.protocol.FrameType;
 import dev.nsq.protocol.HostPort;
 import dev.nsq.protocol.NsqError;
 import dev.nsq.protocol.Version;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
@@ -56,7 +59,7 @@ final class NsqConnection {
     private Buffer batch;
     /** The command whose reply is followed by upgraded bytes: the parser stops after that reply. */
     private Promise<Buffer> suspendAfter;
-    private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    private final Context context = Vertx.currentContext();
 
     private NsqConnection(NetSocket socket, String address, Listener listener) {
         this.socket = socket;
@@ -119,7 +122,7 @@ final class NsqConnection {
         if (compress) {
             f = f.compose(v -> {
                 Promise<Buffer> ok = expect(false);
-                io.vertx.core.internal.net.NetSocketInternal so = (io.vertx.core.internal.net.NetSocketInternal) socket;
+                NetSocketInternal so = (NetSocketInternal) socket;
                 try {
                     if (identify.snappy()) Upgrades.snappy(so, parser.resume());
                     else Upgrades.deflate(so, cfg.deflateLevel, parser.resume());

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -38,24 +36,6 @@ class CompressionTest {
         return JSON.readTree(f.data());
     }
 
-    /** PUB then SUB on the same upgraded connection: publishes n, receives and FINs all n. */
-    private void roundTrip(WireClient c, int n) throws Exception {
-        for (int i = 0; i < n; i++) {
-            c.cmd("PUB " + topic, "message " + i + " " + "x".repeat(i % 50));
-            assertEquals("OK", c.readSkippingHeartbeats(5000).text());
-        }
-        c.cmd("SUB " + topic + " ch");
-        assertEquals("OK", c.readSkippingHeartbeats(5000).text());
-        c.cmd("RDY 100");
-        Set<String> got = new HashSet<>();
-        while (got.size() < n) {
-            Frame m = c.readSkippingHeartbeats(5000);
-            assertTrue(m.isMessage(), m.toString());
-            got.add(m.body());
-            c.cmd("FIN " + m.id());
-        }
-        assertEquals(n, got.size());
-    }
 
     @Test
     void snappyAnswersOkInSnappyFramingThenCarriesPubAndSub() throws Exception {
@@ -69,7 +49,7 @@ class CompressionTest {
             Frame ok = c.read();
             assertEquals(0, ok.type());
             assertEquals("OK", ok.text());
-            roundTrip(c, 300);
+            Upgrades.roundTrip(c, topic, 300);
         }
     }
 
@@ -86,7 +66,7 @@ class CompressionTest {
             Frame ok = c.read();
             assertEquals(0, ok.type());
             assertEquals("OK", ok.text());
-            roundTrip(c, 300);
+            Upgrades.roundTrip(c, topic, 300);
         }
     }
 
@@ -100,7 +80,7 @@ class CompressionTest {
             assertEquals(9, identify(c, ",\"deflate\":true,\"deflate_level\":9").get("deflate_level").asInt());
             Upgrades.deflate(c, 9);
             assertEquals("OK", c.read().text());
-            roundTrip(c, 20);
+            Upgrades.roundTrip(c, topic, 20);
         }
     }
 
@@ -125,7 +105,7 @@ class CompressionTest {
         try (WireClient c = nsqd.connect()) {
             JsonNode r = identify(c, ",\"snappy\":true");
             assertFalse(r.get("snappy").asBoolean());
-            roundTrip(c, 3);
+            Upgrades.roundTrip(c, topic, 3);
         }
         try (WireClient c = nsqd.connect()) {
             JsonNode r = identify(c, ",\"deflate\":true,\"deflate_level\":3");

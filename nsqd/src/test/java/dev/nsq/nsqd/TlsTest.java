@@ -22,8 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -77,22 +75,6 @@ class TlsTest {
         return s;
     }
 
-    private void roundTrip(WireClient c, int n) throws Exception {
-        for (int i = 0; i < n; i++) {
-            c.cmd("PUB " + topic, "secret " + i);
-            assertEquals("OK", c.readSkippingHeartbeats(5000).text());
-        }
-        c.cmd("SUB " + topic + " ch");
-        assertEquals("OK", c.readSkippingHeartbeats(5000).text());
-        c.cmd("RDY 50");
-        Set<String> got = new HashSet<>();
-        while (got.size() < n) {
-            Frame m = c.readSkippingHeartbeats(5000);
-            assertTrue(m.isMessage(), m.toString());
-            got.add(m.body());
-            c.cmd("FIN " + m.id());
-        }
-    }
 
     @Test
     void tlsUpgradeSendsOkOverTlsThenCarriesPubAndSub() throws Exception {
@@ -101,7 +83,7 @@ class TlsTest {
             SSLSocket s = upgradeToTls(c, TestCerts.client(server, null), "");
             assertEquals("CN=localhost", ((java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0])
                     .getSubjectX500Principal().getName());
-            roundTrip(c, 200);
+            Upgrades.roundTrip(c, topic, 200);
             JsonNode client = JSON.readTree(nsqd.get("/stats?format=json&topic=" + topic).body())
                     .path("topics").path(0).path("channels").path(0).path("clients").path(0);
             assertTrue(client.get("tls").asBoolean());
@@ -128,7 +110,7 @@ class TlsTest {
             upgradeToTls(c, TestCerts.client(server, null), ",\"snappy\":true");
             Upgrades.snappy(c);
             assertEquals("OK", c.read().text());
-            roundTrip(c, 100);
+            Upgrades.roundTrip(c, topic, 100);
         }
         try (WireClient c = nsqd.connect()) {
             upgradeToTls(c, TestCerts.client(server, null), ",\"deflate\":true,\"deflate_level\":1");
@@ -163,7 +145,7 @@ class TlsTest {
         }
         try (WireClient c = nsqd.connect()) {
             upgradeToTls(c, TestCerts.client(server, null), "");
-            roundTrip(c, 5);
+            Upgrades.roundTrip(c, topic, 5);
         }
     }
 
