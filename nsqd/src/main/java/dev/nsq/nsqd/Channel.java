@@ -45,10 +45,11 @@ final class Channel {
     private final InFlightMap inFlight = new InFlightMap();
     private final MessagePQueue inFlightByTimeout = new MessagePQueue();
     private final MessagePQueue deferred = new MessagePQueue();
-    private final List<ClientV2> clients = new ArrayList<>();
+    private final List<Consumer> clients = new ArrayList<>();
     private int nextClient;
     private volatile boolean paused;
-    private boolean deleted;
+    /** Volatile: subscribers and the HTTP API check it without the lock. */
+    private volatile boolean deleted;
     /** Set once shutdown flushed everything to disk: later requeues have nowhere to go. */
     private boolean flushed;
     private boolean diskReadPending;
@@ -128,7 +129,7 @@ final class Channel {
                 readFromDisk();
                 return;
             }
-            ClientV2 c = nextReadyClient();
+            Consumer c = nextReadyClient();
             if (c == null) return;
             handOut(memoryQueue.poll(), c);
         }
@@ -137,26 +138,32 @@ final class Channel {
     /** Delivers a message that would be first in the queue, if a client is ready for it now. */
     private boolean deliverNow(Message m) {
         if (paused || clients.isEmpty() || flushed) return false;
-        ClientV2 c = nextReadyClient();
+        Consumer c = nextReadyClient();
         if (c == null) return false;
         handOut(m, c);
         return true;
     }
 
-    private void handOut(Message m, ClientV2 c) {
-        if (c.sampleRate > 0 && ThreadLocalRandom.current().nextInt(100) > c.sampleRate) {
+    private void handOut(Message m, Consumer c) {
+        int sampleRate = c.sampleRate();
+        if (sampleRate > 0 && ThreadLocalRandom.current().nextInt(100) > sampleRate) {
             if (backend != null) backend.ack(m);
             return; // sampled out: dropped for this channel, as NSQ does
         }
-        startInFlight(m, c);
-        c.deliver(m, m.attempts);
+        if (!startInFlight(m, c)) {
+            // a second copy of a message already in flight (NSQ's "ID already in flight" internal
+            // error): the copy in flight is delivered or requeued, so this one is dropped, unsent
+            if (backend != null) backend.ack(m);
+            return;
+        }
+        c.send(m);
     }
 
     /** Asks the disk queue for as many messages as ready clients can take now. */
     private void readFromDisk() {
         if (backend == null || diskReadPending || flushed || backend.depth() == 0) return;
         int demand = 0;
-        for (ClientV2 c : clients) if (c.isReadyForMessages()) demand += c.readyCount - c.inFlightCount;
+        for (Consumer c : clients) demand += c.readyRoom();
         if (demand <= 0) return;
         diskReadPending = true;
         backend.read(Math.min(demand, DISK_READ_BATCH)).whenComplete((msgs, err) -> {
@@ -169,12 +176,12 @@ final class Channel {
         });
     }
 
-    private ClientV2 nextReadyClient() {
+    private Consumer nextReadyClient() {
         int n = clients.size();
         for (int i = 0; i < n; i++) {
             int idx = (nextClient + i) % n;
-            ClientV2 c = clients.get(idx);
-            if (c.isReadyForMessages()) {
+            Consumer c = clients.get(idx);
+            if (c.readyRoom() > 0) {
                 nextClient = (idx + 1) % n;
                 return c;
             }
@@ -182,67 +189,79 @@ final class Channel {
         return null;
     }
 
-    private void startInFlight(Message m, ClientV2 c) {
+    /** Puts a message in flight to {@code c}; false (nothing changed) when its ID is in flight already. */
+    private boolean startInFlight(Message m, Consumer c) {
+        if (!inFlight.add(m)) {
+            log.error("CHANNEL({}:{}): message {} already in flight", topicName, name, MessageId.toHex(m.id));
+            return false;
+        }
         m.attempts = (m.attempts + 1) & 0xffff;
         long now = System.nanoTime();
         m.owner = c;
         m.deliveryNs = now;
-        m.priorityNs = now + c.msgTimeoutMs * 1_000_000L;
-        if (!inFlight.add(m)) {
-            log.error("CHANNEL({}:{}): message {} already in flight", topicName, name, MessageId.toHex(m.id));
-            return;
-        }
+        m.priorityNs = now + c.msgTimeoutMs() * 1_000_000L;
         inFlightByTimeout.push(m);
-        c.inFlightCount++;
-        c.messageCount++;
+        c.counters().onSent();
+        return true;
     }
 
-    synchronized void addClient(ClientV2 c) {
-        if (!clients.contains(c)) clients.add(c);
+    /**
+     * Subscribes a consumer; null on success, else NSQ's reason ("exiting" once the channel is
+     * deleted, or the --max-channel-consumers limit), checked under the lock with the add so a
+     * delete cannot slip in between.
+     */
+    synchronized String addClient(Consumer c) {
+        if (deleted || flushed) return "exiting";
+        if (clients.contains(c)) return null;
+        long max = options.maxChannelConsumers;
+        if (max > 0 && clients.size() >= max)
+            return "consumers for " + topicName + ":" + name + " exceeds limit of " + max;
+        clients.add(c);
+        return null;
     }
 
     /** Drops a client and gives its in-flight messages back at once. Returns true if now clientless. */
-    synchronized boolean removeClient(ClientV2 c) {
+    synchronized boolean removeClient(Consumer c) {
         clients.remove(c);
         if (nextClient >= clients.size()) nextClient = 0;
         if (!flushed) {
             List<Message> back = new ArrayList<>();
             for (Message m : inFlight.values()) if (m.owner == c) back.add(m);
             for (Message m : back) {
-                removeInFlight(c, m);
+                removeInFlight(m);
                 requeue(m);
             }
         }
-        c.inFlightCount = 0;
+        c.counters().clearInFlight();
         dispatch();
         return clients.isEmpty();
     }
 
-    synchronized List<ClientV2> clientsSnapshot() { return new ArrayList<>(clients); }
+    synchronized List<Consumer> clientsSnapshot() { return new ArrayList<>(clients); }
 
     /** A client's RDY or in-flight count changed, or messages became available: deliver what fits. */
     synchronized void clientReady() { dispatch(); }
 
     /** FIN: null on success, else NSQ's reason text. */
-    synchronized String finish(ClientV2 c, long id) {
+    synchronized String finish(Consumer c, long id) {
         Message m = inFlight.get(id);
         String err = checkOwner(c, m);
         if (err != null) return err;
-        removeInFlight(c, m);
+        removeInFlight(m);
+        c.counters().onFinished();
         if (backend != null) backend.ack(m);
         if (e2e != null) e2e.record(m.timestampNs);
-        c.finishCount++;
         dispatch();
         return null;
     }
 
     /** REQ: timeout 0 re-queues now, more defers; null on success, else NSQ's reason text. */
-    synchronized String requeue(ClientV2 c, long id, long timeoutMs) {
+    synchronized String requeue(Consumer c, long id, long timeoutMs) {
         Message m = inFlight.get(id);
         String err = checkOwner(c, m);
         if (err != null) return err;
-        removeInFlight(c, m);
-        c.requeueCount++;
+        removeInFlight(m);
+        c.counters().onRequeued();
         requeueCount++;
         if (timeoutMs > 0) startDeferred(m, timeoutMs);
         else requeue(m);
@@ -251,26 +270,25 @@ final class Channel {
     }
 
     /** TOUCH: the deadline restarts, but never beyond delivery + max-msg-timeout. */
-    synchronized String touch(ClientV2 c, long id) {
+    synchronized String touch(Consumer c, long id) {
         Message m = inFlight.get(id);
         String err = checkOwner(c, m);
         if (err != null) return err;
         long now = System.nanoTime();
-        long deadline = now + c.msgTimeoutMs * 1_000_000L;
+        long deadline = now + c.msgTimeoutMs() * 1_000_000L;
         long max = m.deliveryNs + options.maxMsgTimeoutMs * 1_000_000L;
         if (deadline - max > 0) deadline = max;
         inFlightByTimeout.update(m, deadline);
         return null;
     }
 
-    private void removeInFlight(ClientV2 c, Message m) {
+    private void removeInFlight(Message m) {
         inFlight.remove(m.id);
         inFlightByTimeout.remove(m);
         m.owner = null;
-        c.inFlightCount--;
     }
 
-    private static String checkOwner(ClientV2 c, Message m) {
+    private static String checkOwner(Consumer c, Message m) {
         if (m == null) return "ID not in flight";
         if (m.owner != c) return "client does not own message";
         return null;
@@ -286,11 +304,8 @@ final class Channel {
         Message m;
         while ((m = inFlightByTimeout.popIfDue(nowNs)) != null) {
             inFlight.remove(m.id);
-            ClientV2 owner = m.owner;
-            if (owner != null) {
-                owner.inFlightCount--;
-                owner.timeoutCount++;
-            }
+            Consumer owner = m.owner;
+            if (owner != null) owner.counters().onTimedOut();
             m.owner = null;
             timeoutCount++;
             requeue(m);
@@ -325,15 +340,15 @@ final class Channel {
         inFlight.clear();
         inFlightByTimeout.drain();
         deferred.drain();
-        for (ClientV2 c : clients) c.inFlightCount = 0;
+        for (Consumer c : clients) c.counters().clearInFlight();
     }
 
     /** Marks deleted, drops everything including its files; returns the clients for closing. */
-    synchronized List<ClientV2> delete() {
+    synchronized List<Consumer> delete() {
         deleted = true;
         dropMemory();
         if (backend != null) backend.delete();
-        List<ClientV2> out = new ArrayList<>(clients);
+        List<Consumer> out = new ArrayList<>(clients);
         clients.clear();
         return out;
     }

@@ -40,6 +40,12 @@ public final class NsqdOptions extends DaemonOptions {
 
     public long queueScanWorkerPoolMax = 4;
     public long queueScanSelectionCount = 20;
+    /** NSQ's QueueScanInterval and QueueScanDirtyPercent, fixed there, flags here (ours). */
+    public long queueScanIntervalMs = 100;
+    public double queueScanDirtyPercent = 0.25;
+
+    /** Event loops serving TCP and HTTP connections (ours): every core by default. */
+    public int eventLoops = Runtime.getRuntime().availableProcessors();
 
     // message and command limits
     public long msgTimeoutMs = 60_000;
@@ -140,6 +146,9 @@ public final class NsqdOptions extends DaemonOptions {
         f.duration("sync-timeout", syncTimeoutMs, "duration of time per diskqueue fsync", v -> syncTimeoutMs = v);
         f.integer("queue-scan-worker-pool-max", queueScanWorkerPoolMax, "max concurrency for checking in-flight and deferred message timeouts", v -> queueScanWorkerPoolMax = v);
         f.integer("queue-scan-selection-count", queueScanSelectionCount, "number of channels to check per cycle (every 100ms) for in-flight and deferred timeouts", v -> queueScanSelectionCount = v);
+        f.duration("queue-scan-interval", queueScanIntervalMs, "how often a cycle checks in-flight and deferred timeouts", v -> queueScanIntervalMs = v);
+        f.string("queue-scan-dirty-percent", String.valueOf(queueScanDirtyPercent), "fraction of checked channels with work (0-1) above which the next cycle starts at once", v -> queueScanDirtyPercent = parseFraction(v));
+        f.integer("event-loops", eventLoops, "number of event loops serving TCP and HTTP connections (default: number of cores)", v -> eventLoops = v.intValue());
 
         f.duration("msg-timeout", msgTimeoutMs, "default duration to wait before auto-requeing a message", v -> msgTimeoutMs = v);
         f.duration("max-msg-timeout", maxMsgTimeoutMs, "maximum duration before a message will timeout", v -> maxMsgTimeoutMs = v);
@@ -208,6 +217,9 @@ public final class NsqdOptions extends DaemonOptions {
         if (memQueueSize < 0) throw new FlagSet.FlagException("--mem-queue-size must be >= 0");
         if (maxMsgSize <= 0) throw new FlagSet.FlagException("--max-msg-size must be > 0");
         if (maxBodySize <= 0) throw new FlagSet.FlagException("--max-body-size must be > 0");
+        if (eventLoops < 1) throw new FlagSet.FlagException("--event-loops must be >= 1");
+        if (queueScanIntervalMs <= 0) throw new FlagSet.FlagException("--queue-scan-interval must be > 0");
+        if (queueScanWorkerPoolMax < 1) throw new FlagSet.FlagException("--queue-scan-worker-pool-max must be >= 1");
     }
 
     /** NSQ builds a TLS config (tls_v1 and HTTPS offered) when a cert or key is given. */
@@ -245,12 +257,26 @@ public final class NsqdOptions extends DaemonOptions {
         }
     }
 
-    static String hostname() {
+    /**
+     * The OS hostname, looked up once when this class loads (on the thread that reads the flags):
+     * /info and every lookupd IDENTIFY need it, and a lookup on an event loop can block on DNS.
+     */
+    private static final String HOSTNAME = lookupHostname();
+
+    static String hostname() { return HOSTNAME; }
+
+    private static String lookupHostname() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             return "localhost";
         }
+    }
+
+    private static double parseFraction(String v) {
+        double d = Double.parseDouble(v);
+        if (!(d >= 0 && d <= 1)) throw new IllegalArgumentException(v);
+        return d;
     }
 
     /** NSQ's default: crc32(md5(hostname)) % 1024. */

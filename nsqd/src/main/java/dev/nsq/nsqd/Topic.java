@@ -186,7 +186,7 @@ final class Topic {
     synchronized Channel getChannel(String channelName) { return channels.get(channelName); }
 
     /** Removes a channel; returns its clients so the caller closes them outside the lock. */
-    synchronized List<ClientV2> deleteChannel(String channelName) {
+    synchronized List<Consumer> deleteChannel(String channelName) {
         Channel c = channels.remove(channelName);
         if (c == null) return null;
         log.info("TOPIC({}): deleting channel({})", name, channelName);
@@ -223,9 +223,9 @@ final class Topic {
     }
 
     /** Marks deleted, deletes channels and files, and returns every client for closing. */
-    synchronized List<ClientV2> delete() {
+    synchronized List<Consumer> delete() {
         deleted = true;
-        List<ClientV2> out = new ArrayList<>();
+        List<Consumer> out = new ArrayList<>();
         for (Channel c : channels.values()) out.addAll(c.delete());
         channels.clear();
         memoryQueue.clear();
