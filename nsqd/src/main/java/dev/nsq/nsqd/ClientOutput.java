@@ -5,6 +5,8 @@ import dev.nsq.protocol.Frames;
 import dev.nsq.protocol.MessageLayout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.internal.net.NetSocketInternal;
 
@@ -16,14 +18,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * encoded by delivering channels on any thread into one pending buffer that one task on the
  * connection's loop writes per burst (one buffer and one flush per burst, not per message).
  *
- * <p>It also tracks whether the peer keeps up: once the socket's write queue is over its bound
- * (Netty's high-water mark) it is {@link #isFull() full} until the socket drains. A full output
- * stops both the connection's reads (its replies back up, as NSQ's blocking writes stop it) and
- * deliveries to it (see {@link Consumer#readyRoom()}).
+ * <p>Frames go straight to the connection's Netty pipeline (through TLS and compression when
+ * negotiated), so Netty's outbound buffer is the one queue, and its high-water mark the one
+ * bound: past it the output is {@link #isFull() full} until Netty reports the channel writable
+ * again. A full output stops both the connection's reads (its replies back up, as NSQ's blocking
+ * writes stop it) and deliveries to it (see {@link Consumer#readyRoom()}). Responses written
+ * while a read is being handled are flushed once at its end ({@link #startBatch()}).
  */
 final class ClientOutput {
-    private final NetSocketInternal socket;
+    private final ChannelHandlerContext chctx;
     private final Context context;
+    /** A read is being handled: responses wait for one flush at its end. Loop-confined. */
+    private boolean batching;
+    private boolean unflushed;
     private final Object lock = new Object();
     /** Frames encoded by channels, not yet written; guarded by {@link #lock}. */
     private ByteBuf pending;
@@ -32,8 +39,22 @@ final class ClientOutput {
     private volatile boolean full;
 
     ClientOutput(NetSocketInternal socket, Context context) {
-        this.socket = socket;
+        this.chctx = socket.channelHandlerContext();
         this.context = context;
+    }
+
+    /** Calls {@code onDrained} on the connection's loop each time a full output can take more. */
+    void onDrained(Runnable onDrained) {
+        chctx.pipeline().addBefore(chctx.name(), "nsqd-output", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                if (ctx.channel().isWritable() && full) {
+                    full = false;
+                    onDrained.run();
+                }
+                ctx.fireChannelWritabilityChanged();
+            }
+        });
     }
 
     /** A message frame, from any thread (the delivering channel holds its lock). */
@@ -57,7 +78,7 @@ final class ClientOutput {
             out.release();
             return;
         }
-        write(out);
+        write(out, true);
     }
 
     /** A response or error frame, on the connection's loop (flushed at the end of the current read). */
@@ -65,20 +86,32 @@ final class ClientOutput {
         if (closed.get()) return;
         ByteBuf b = ByteBufAllocator.DEFAULT.buffer(8 + data.length);
         Frames.write(b, frameType, data);
-        write(b);
+        write(b, !batching);
+        if (batching) unflushed = true;
     }
 
     void response(byte[] data) { frame(FrameType.RESPONSE, data); }
 
     void error(String text) { frame(FrameType.ERROR, text.getBytes(StandardCharsets.UTF_8)); }
 
-    private void write(ByteBuf b) {
-        socket.writeMessage(b);
-        if (socket.writeQueueFull()) full = true;
+    /** On the connection's loop. */
+    private void write(ByteBuf b, boolean flush) {
+        if (flush) chctx.writeAndFlush(b, chctx.voidPromise());
+        else chctx.write(b, chctx.voidPromise());
+        if (!chctx.channel().isWritable()) full = true;
     }
 
-    /** The socket drained below its low-water mark (on the connection's loop). */
-    void drained() { full = false; }
+    /** Responses from here on wait for {@link #endBatch()} (a read is being handled). */
+    void startBatch() { batching = true; }
+
+    /** Flushes what the batch wrote, with one system call. */
+    void endBatch() {
+        batching = false;
+        if (unflushed) {
+            unflushed = false;
+            chctx.flush();
+        }
+    }
 
     /** The peer has not read what it was sent: nothing more should be read from it or sent to it. */
     boolean isFull() { return full; }

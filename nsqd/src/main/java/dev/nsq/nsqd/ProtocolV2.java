@@ -62,16 +62,17 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         reader.read(4, this::magic);
         so.messageHandler(msg -> {
             if (msg instanceof ByteBuf b) {
+                client.output.startBatch();
                 try {
                     if (!reader.feed(b)) yieldLoop();
                 } finally {
                     b.release();
+                    client.output.endBatch();
                 }
                 updateReading();
             }
         });
-        so.drainHandler(v -> {
-            client.output.drained();
+        client.output.onDrained(() -> {
             updateReading();
             Channel ch = client.channel;
             if (ch != null) ch.clientReady(); // deliveries stopped while it was full
@@ -103,7 +104,12 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         yielded = true;
         client.context.runOnContext(v -> {
             yielded = false;
-            if (!reader.proceed()) yieldLoop();
+            client.output.startBatch();
+            try {
+                if (!reader.proceed()) yieldLoop();
+            } finally {
+                client.output.endBatch();
+            }
             updateReading();
         });
     }
@@ -191,6 +197,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         log.error("PROTOCOL(V2): [{}] {}", client, e.wireText());
         // E_BAD_PROTOCOL is sent bare, as NSQ does before the protocol is chosen
         client.sendError(e.description().isEmpty() ? e.code() : e.wireText());
+        client.output.endBatch(); // out before the close
         client.socket.close();
     }
 

@@ -51,4 +51,10 @@ class NsqdOptionsTest {
         assertThrows(FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--config=" + dir.resolve("missing.cfg")));
         assertThrows(FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--no-such-flag"));
     }
+
+    @Test
+    void theHostnameIsLookedUpOnceNotPerRequest() {
+        // /info and every lookupd IDENTIFY read it, on event loops where a DNS lookup could block
+        assertSame(NsqdOptions.hostname(), NsqdOptions.hostname());
+    }
 }
