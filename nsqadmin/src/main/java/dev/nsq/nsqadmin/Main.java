@@ -1,9 +1,9 @@
 package dev.nsq.nsqadmin;
 
 import dev.nsq.protocol.Version;
-import dev.nsq.protocol.flags.FlagSet;
-import dev.nsq.protocol.flags.LogLevel;
-import dev.nsq.protocol.flags.LogPrefix;
+import dev.nsq.daemon.flags.FlagSet;
+import dev.nsq.daemon.logging.LogLevel;
+import dev.nsq.daemon.logging.LogPrefix;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package dev.nsq.nsqadmin;
 
-import dev.nsq.protocol.flags.ConfigFile;
-import dev.nsq.protocol.flags.FlagSet;
-import dev.nsq.protocol.flags.LogLevel;
+import dev.nsq.daemon.flags.ConfigFile;
+import dev.nsq.daemon.flags.FlagSet;
+import dev.nsq.daemon.logging.LogLevel;
 
 import java.io.IOException;
 import java.nio.file.Path;
