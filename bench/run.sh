@@ -9,7 +9,8 @@ cd "$here"
 runfor="${RUNFOR:-10s}"
 tcp=127.0.0.1:${BENCH_TCP_PORT:-14150}
 http=127.0.0.1:${BENCH_HTTP_PORT:-14151}
-if [ ! -f nsqd/target/nsqd-1.3.0-SNAPSHOT.jar ] || [ ! -f tools/target/tools-1.3.0-SNAPSHOT.jar ]; then
+. bin/lib/launch.sh # nsq_jar
+if [ ! -f "$(nsq_jar nsqd)" ] || [ ! -f "$(nsq_jar tools)" ]; then
   mvn -B -q -DskipTests package
 fi
 

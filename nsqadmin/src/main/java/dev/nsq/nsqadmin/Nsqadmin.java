@@ -1,5 +1,6 @@
 package dev.nsq.nsqadmin;
 
+import dev.nsq.daemon.DaemonMain;
 import dev.nsq.nsqadmin.api.AdminActions;
 import dev.nsq.nsqadmin.api.ConfigRoutes;
 import dev.nsq.nsqadmin.api.GraphiteRoutes;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * event stream, {@code /config}, {@code /ping} and the pages. Usable without {@link Main}; its
  * {@link #start()} completes once listening, and {@link #httpPort()} is then the real port.
  */
-public final class Nsqadmin {
+public final class Nsqadmin implements DaemonMain.Daemon {
     private static final Logger log = LoggerFactory.getLogger(Nsqadmin.class);
     /** A request body above this is refused; NSQ reads at most 1 MiB of a /config value. */
     private static final long MAX_BODY_BYTES = 1024 * 1024 + 1;
@@ -51,6 +52,7 @@ public final class Nsqadmin {
         this.ownsVertx = ownsVertx;
     }
 
+    @Override
     public Future<Void> start() {
         try {
             opts.validate();
@@ -104,6 +106,7 @@ public final class Nsqadmin {
     public int httpPort() { return server == null ? 0 : server.actualPort(); }
 
     /** Stops sampling and listening; closes the Vert.x instance only if this object made it. Idempotent. */
+    @Override
     public Future<Void> stop() {
         if (sampler != null) sampler.stop();
         HttpServer s = server;

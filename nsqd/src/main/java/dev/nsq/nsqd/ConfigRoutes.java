@@ -2,7 +2,7 @@ package dev.nsq.nsqd;
 
 import dev.nsq.daemon.HttpEnvelope;
 
-import dev.nsq.protocol.flags.LogLevel;
+import dev.nsq.daemon.logging.LogLevel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;

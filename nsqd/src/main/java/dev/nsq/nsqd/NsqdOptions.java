@@ -2,7 +2,7 @@ package dev.nsq.nsqd;
 
 import dev.nsq.cluster.ClusterOptions;
 import dev.nsq.daemon.DaemonOptions;
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.FlagSet;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

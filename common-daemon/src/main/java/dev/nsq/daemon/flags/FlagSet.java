@@ -1,4 +1,4 @@
-package dev.nsq.protocol.flags;
+package dev.nsq.daemon.flags;
 
 import dev.nsq.protocol.GoDuration;
 

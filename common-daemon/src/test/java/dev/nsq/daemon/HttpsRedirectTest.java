@@ -1,4 +1,4 @@
-package dev.nsq.protocol;
+package dev.nsq.daemon;
 
 import org.junit.jupiter.api.Test;
 

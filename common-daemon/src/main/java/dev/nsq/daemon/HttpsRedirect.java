@@ -1,4 +1,4 @@
-package dev.nsq.protocol;
+package dev.nsq.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.nsq.protocol.flags;
+package dev.nsq.daemon.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * NSQ's log levels (debug=1 .. fatal=5) mapped onto logback's root logger; every daemon's
- * {@code --log-level} and {@code /config/log_level}. Logback is the daemons' binding (provided here).
+ * {@code --log-level} and {@code /config/log_level}. Logback is the daemons' binding.
  */
 public final class LogLevel {
     private LogLevel() {}

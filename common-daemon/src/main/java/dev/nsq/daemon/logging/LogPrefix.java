@@ -1,4 +1,4 @@
-package dev.nsq.protocol.flags;
+package dev.nsq.daemon.logging;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;

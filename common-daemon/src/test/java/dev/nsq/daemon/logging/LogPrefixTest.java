@@ -1,4 +1,4 @@
-package dev.nsq.protocol.flags;
+package dev.nsq.daemon.logging;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package dev.nsq.protocol.flags;
+package dev.nsq.daemon.flags;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;

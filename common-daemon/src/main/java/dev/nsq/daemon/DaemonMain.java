@@ -1,9 +1,9 @@
 package dev.nsq.daemon;
 
+import dev.nsq.daemon.flags.FlagSet;
+import dev.nsq.daemon.logging.LogLevel;
+import dev.nsq.daemon.logging.LogPrefix;
 import dev.nsq.protocol.Version;
-import dev.nsq.protocol.flags.FlagSet;
-import dev.nsq.protocol.flags.LogLevel;
-import dev.nsq.protocol.flags.LogPrefix;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package dev.nsq.daemon;
 
-import dev.nsq.protocol.flags.ConfigFile;
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.ConfigFile;
+import dev.nsq.daemon.flags.FlagSet;
 
 import java.io.IOException;
 import java.nio.file.Path;
