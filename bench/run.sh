@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Our nsqd measured the way bench/REFERENCE.md measured NSQ 1.3.0: loopback, bench_writer then
+# Our nsqd measured the way docs/nsq-reference-figures.md measured NSQ 1.3.0: loopback, bench_writer then
 # bench_reader (2 connections each, 10 s runs), one line per figure. Builds what is missing.
 #   bench/run.sh            # every figure
 #   RUNFOR=5s bench/run.sh  # shorter runs

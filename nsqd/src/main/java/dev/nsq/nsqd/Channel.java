@@ -270,12 +270,14 @@ final class Channel {
     }
 
     /** TOUCH: the deadline restarts, but never beyond delivery + max-msg-timeout. */
-    synchronized String touch(Consumer c, long id) {
+    String touch(Consumer c, long id) { return touch(c, id, System.nanoTime()); }
+
+    /** TOUCH at {@code nowNs}: tests pass the clock to reach the max-msg-timeout cap without waiting. */
+    synchronized String touch(Consumer c, long id, long nowNs) {
         Message m = inFlight.get(id);
         String err = checkOwner(c, m);
         if (err != null) return err;
-        long now = System.nanoTime();
-        long deadline = now + c.msgTimeoutMs() * 1_000_000L;
+        long deadline = nowNs + c.msgTimeoutMs() * 1_000_000L;
         long max = m.deliveryNs + options.maxMsgTimeoutMs * 1_000_000L;
         if (deadline - max > 0) deadline = max;
         inFlightByTimeout.update(m, deadline);

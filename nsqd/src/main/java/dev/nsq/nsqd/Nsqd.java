@@ -417,13 +417,17 @@ public final class Nsqd implements DaemonMain.Daemon {
     /** A connection ended: its in-flight messages go back, ephemeral channels and topics may go. */
     void clientGone(ClientV2 c) {
         clients.remove(c.id);
-        Channel ch = c.channel;
-        if (ch == null) return;
+        if (c.channel != null) unsubscribe(c.topic, c.channel, c);
+    }
+
+    /**
+     * A consumer left its channel: its in-flight messages go back, and an ephemeral channel goes
+     * with its last consumer (an ephemeral topic then with its last channel, see deleteChannel).
+     * Takes any {@link Consumer}, so the rule is tested without a connection.
+     */
+    void unsubscribe(Topic t, Channel ch, Consumer c) {
         boolean empty = ch.removeClient(c);
-        if (empty && ch.ephemeral) {
-            Topic t = c.topic;
-            if (t.getChannel(ch.name) == ch) deleteChannel(t, ch.name);
-        }
+        if (empty && ch.ephemeral && t.getChannel(ch.name) == ch) deleteChannel(t, ch.name);
     }
 
     Collection<ClientV2> clients() { return clients.values(); }

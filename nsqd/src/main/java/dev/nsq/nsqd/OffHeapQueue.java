@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The FIFO memory queue of a channel or topic, kept off the Java heap. A queued message can wait for
  * a long time, and a million long-lived {@link Message} objects with their body arrays make every
- * GC cycle copy or scan them (see bench/LESSONS.md, lesson 1); here each one is a record in pooled
+ * GC cycle copy or scan them (see docs/performance-notes.md); here each one is a record in pooled
  * direct chunks instead, and becomes a {@code Message} again only when it leaves the queue
  * (delivered, or moved on), where short-lived garbage is cheap.
  *

@@ -35,6 +35,7 @@ final class Storage {
     private final Set<DiskBackend> open = ConcurrentHashMap.newKeySet();
     private FileChannel lockChannel;
     private FileLock lock;
+    private volatile boolean closed;
 
     Storage(NsqdOptions options) {
         this.options = options;
@@ -75,6 +76,7 @@ final class Storage {
      * topic lock of the caller, so two topics changing at once can never wait on each other.
      */
     CompletableFuture<Void> saveMetadata(Supplier<List<Metadata.TopicMeta>> snapshot) {
+        if (closed) return CompletableFuture.failedFuture(new IllegalStateException("storage closed"));
         return CompletableFuture.runAsync(() -> {
             try {
                 Metadata.save(dataPath, snapshot.get());
@@ -84,7 +86,13 @@ final class Storage {
         }, metadataWriter);
     }
 
+    /**
+     * Releases the lock and shuts the worker pool down (queued disk work still runs). Work asked
+     * for later is refused without an exception at the caller: a metadata save fails its future,
+     * a disk queue's task is dropped (see {@link SerialExecutor}).
+     */
     void close() {
+        closed = true;
         try {
             if (lock != null) lock.release();
             if (lockChannel != null) lockChannel.close();
