@@ -94,6 +94,11 @@ final class ConfigRoutes {
             case "max_bytes_per_file" -> o.maxBytesPerFile;
             case "sync_every" -> o.syncEvery;
             case "sync_timeout" -> o.syncTimeoutMs * 1_000_000L;
+            case "queue_scan_interval" -> o.queueScanIntervalMs * 1_000_000L;
+            case "queue_scan_selection_count" -> o.queueScanSelectionCount;
+            case "queue_scan_worker_pool_max" -> o.queueScanWorkerPoolMax;
+            case "queue_scan_dirty_percent" -> o.queueScanDirtyPercent;
+            case "event_loops" -> o.eventLoops; // ours
             case "msg_timeout" -> o.msgTimeoutMs * 1_000_000L;
             case "max_msg_timeout" -> o.maxMsgTimeoutMs * 1_000_000L;
             case "max_msg_size" -> o.maxMsgSize;

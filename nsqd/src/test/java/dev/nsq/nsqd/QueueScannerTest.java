@@ -79,4 +79,19 @@ class QueueScannerTest {
             assertTrue(sub.silentFor(1500));
         }
     }
+
+    @Test
+    void theScanSettingsAreShownInConfig() throws Exception {
+        try (TestNsqd nsqd = new TestNsqd(dir, o -> {
+            o.queueScanSelectionCount = 7;
+            o.queueScanWorkerPoolMax = 3;
+            o.eventLoops = 2;
+        })) {
+            assertEquals("100000000", nsqd.get("/config/queue_scan_interval").body());
+            assertEquals("7", nsqd.get("/config/queue_scan_selection_count").body());
+            assertEquals("3", nsqd.get("/config/queue_scan_worker_pool_max").body());
+            assertEquals("0.25", nsqd.get("/config/queue_scan_dirty_percent").body());
+            assertEquals("2", nsqd.get("/config/event_loops").body());
+        }
+    }
 }
