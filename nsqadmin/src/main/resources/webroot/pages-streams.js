@@ -102,6 +102,7 @@
       const chanSnap = c => (s.channels || []).find(y => y.channel_name === c.channel_name) || {};
       const gone = !nodes.length;
       const showE2e = hasE2e(data.e2e_processing_latency) || chans.some(c => hasE2e(c.e2e_processing_latency));
+      const showDead = chans.some(c => c.dead_letter_count != null);
 
       NSQ.setHtml(el,
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / topic</div>' +
@@ -142,14 +143,16 @@
         '<div class="panel"><h2>Channels <span class="count">' + chans.length + "</span></h2>" +
         (chans.length ? '<div class="table-wrap"><table id="channels"><thead><tr><th>Channel</th><th class="l hide-sm">Rate</th><th>Depth</th>' +
           '<th class="hide-sm">Memory + Disk</th><th>In-Flight</th><th class="hide-sm">Deferred</th><th class="hide-sm">Requeued</th>' +
-          '<th class="hide-sm">Timed Out</th><th>Messages</th><th>Connections</th>' + (showE2e ? '<th class="l hide-sm">E2E Latency</th>' : "") +
+          '<th class="hide-sm">Timed Out</th>' + (showDead ? '<th class="hide-sm">Dead-lettered</th>' : "") +
+          "<th>Messages</th><th>Connections</th>" + (showE2e ? '<th class="l hide-sm">E2E Latency</th>' : "") +
           "</tr></thead><tbody>" +
           chans.map(c => { const cs = chanSnap(c); return '<tr data-channel="' + esc(c.channel_name) + '"><td class="name"><a href="' +
             href("/topics/" + enc(topic) + "/" + enc(c.channel_name)) + '" data-nav>' + esc(c.channel_name) + "</a>" + pausedBadge(c.paused) +
             '</td><td class="hide-sm">' + g().spark(cs.rates, 110, 24, { title: "rate" }) + "</td><td>" + num(c.depth) +
             '</td><td class="hide-sm">' + memDisk(c) + "</td><td>" + num(c.in_flight_count) + '</td><td class="hide-sm">' +
             num(c.deferred_count) + '</td><td class="hide-sm">' + num(c.requeue_count) + '</td><td class="hide-sm">' +
-            num(c.timeout_count) + "</td><td>" + num(c.message_count) + "</td><td>" + num(c.client_count) + "</td>" +
+            num(c.timeout_count) + "</td>" + (showDead ? '<td class="hide-sm dead-letters">' + num(c.dead_letter_count) + "</td>" : "") +
+            "<td>" + num(c.message_count) + "</td><td>" + num(c.client_count) + "</td>" +
             (showE2e ? '<td class="l hide-sm">' + e2e(c.e2e_processing_latency) + "</td>" : "") + "</tr>"; }).join("") +
           "</tbody></table></div>" : '<div class="empty">No channels: messages stay in the topic until a consumer subscribes.</div>') +
         "</div>");
@@ -251,6 +254,8 @@
         card("Deferred", num(data.deferred_count)) +
         card("Requeued", num(data.requeue_count)) +
         card("Timed out", num(data.timeout_count)) +
+        (data.dead_letter_count != null ? card("Dead-lettered", num(data.dead_letter_count), 'to <a href="' +
+          href("/topics/" + enc(data.dead_letter_topic)) + '" data-nav>' + esc(data.dead_letter_topic) + "</a>", "channel-dead-letters") : "") +
         card("Messages", num(data.message_count)) +
         card("Rate", rate(s.rate)) +
         card("Connections", num(data.client_count)) +

@@ -61,13 +61,18 @@ final class Channel {
 
     /** Null unless --e2e-processing-latency-percentile is set. */
     final E2eLatency e2e;
+    /** Null unless --max-attempts is set. */
+    private final DeadLetters deadLetters;
+    /** Messages this channel sent to its dead-letter topic. */
+    private volatile long deadLetterCount;
 
-    Channel(String topicName, String name, NsqdOptions options, DiskBackend backend) {
+    Channel(String topicName, String name, NsqdOptions options, DiskBackend backend, DeadLetters deadLetters) {
         this.topicName = topicName;
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
         this.options = options;
         this.backend = ephemeral ? null : backend;
+        this.deadLetters = deadLetters;
         this.logTag = "CHANNEL(" + topicName + ":" + name + ")";
         this.e2e = options.e2eProcessingLatencyPercentiles.isEmpty() ? null
                 : new E2eLatency(options.e2eProcessingLatencyPercentiles, options.e2eProcessingLatencyWindowTimeMs);
@@ -255,17 +260,25 @@ final class Channel {
         return null;
     }
 
-    /** REQ: timeout 0 re-queues now, more defers; null on success, else NSQ's reason text. */
-    synchronized String requeue(Consumer c, long id, long timeoutMs) {
-        Message m = inFlight.get(id);
-        String err = checkOwner(c, m);
-        if (err != null) return err;
-        removeInFlight(m);
-        c.counters().onRequeued();
-        requeueCount++;
-        if (timeoutMs > 0) startDeferred(m, timeoutMs);
-        else requeue(m);
-        dispatch();
+    /**
+     * REQ: timeout 0 re-queues now, more defers; null on success, else NSQ's reason text. A message
+     * past --max-attempts goes to the dead-letter topic instead, once this channel's lock is released.
+     */
+    String requeue(Consumer c, long id, long timeoutMs) {
+        Message dead = null;
+        synchronized (this) {
+            Message m = inFlight.get(id);
+            String err = checkOwner(c, m);
+            if (err != null) return err;
+            removeInFlight(m);
+            c.counters().onRequeued();
+            requeueCount++;
+            if (deadLetters != null && deadLetters.isDead(m)) dead = m;
+            else if (timeoutMs > 0) startDeferred(m, timeoutMs);
+            else requeue(m);
+            dispatch();
+        }
+        if (dead != null) sendToDeadLetters(List.of(dead));
         return null;
     }
 
@@ -298,25 +311,56 @@ final class Channel {
      * Requeues timed-out in-flight messages and releases due deferred ones. Called by the queue
      * scanner; returns how many it moved.
      */
-    synchronized int processTimeouts(long nowNs) {
-        if (flushed) return 0;
+    int processTimeouts(long nowNs) {
+        List<Message> dead = null;
         int moved = 0;
-        Message m;
-        while ((m = inFlightByTimeout.popIfDue(nowNs)) != null) {
-            inFlight.remove(m.id);
-            Consumer owner = m.owner;
-            if (owner != null) owner.counters().onTimedOut();
-            m.owner = null;
-            timeoutCount++;
-            requeue(m);
-            moved++;
+        synchronized (this) {
+            if (flushed) return 0;
+            Message m;
+            while ((m = inFlightByTimeout.popIfDue(nowNs)) != null) {
+                inFlight.remove(m.id);
+                Consumer owner = m.owner;
+                if (owner != null) owner.counters().onTimedOut();
+                m.owner = null;
+                timeoutCount++;
+                if (deadLetters != null && deadLetters.isDead(m)) {
+                    if (dead == null) dead = new ArrayList<>();
+                    dead.add(m);
+                } else {
+                    requeue(m);
+                }
+                moved++;
+            }
+            while ((m = deferred.popIfDue(nowNs)) != null) {
+                requeue(m);
+                moved++;
+            }
+            if (moved > 0) dispatch();
         }
-        while ((m = deferred.popIfDue(nowNs)) != null) {
-            requeue(m);
-            moved++;
-        }
-        if (moved > 0) dispatch();
+        if (dead != null) sendToDeadLetters(dead);
         return moved;
+    }
+
+    /**
+     * Publishes messages that used up --max-attempts to the dead-letter topic; called holding no
+     * lock. Once they are held there they leave this channel for good (their disk records are
+     * acknowledged); if the publish is refused (the dead-letter topic is full, or being deleted)
+     * they are requeued here and go to dead letters at their next REQ or timeout.
+     */
+    private void sendToDeadLetters(List<Message> dead) {
+        deadLetters.publish(topicName, name, dead).whenComplete((v, e) -> {
+            synchronized (this) {
+                if (e == null) {
+                    deadLetterCount += dead.size();
+                    for (Message m : dead) if (backend != null) backend.ack(m);
+                    return;
+                }
+                log.warn("{}: failed to publish {} message(s) to dead-letter topic {} - {}; requeued",
+                        logTag, dead.size(), DeadLetters.topicFor(topicName, name), e.toString());
+                for (Message m : dead) requeue(m);
+                dispatch();
+            }
+        });
     }
 
     synchronized void pause() { paused = true; }
@@ -386,4 +430,5 @@ final class Channel {
     long messageCount() { return messageCount; }
     long requeueCount() { return requeueCount; }
     long timeoutCount() { return timeoutCount; }
+    long deadLetterCount() { return deadLetterCount; }
 }

@@ -106,6 +106,7 @@ final class ConfigRoutes {
             case "min_output_buffer_timeout" -> o.minOutputBufferTimeoutMs * 1_000_000L;
             case "output_buffer_timeout" -> o.outputBufferTimeoutMs * 1_000_000L;
             case "max_channel_consumers" -> o.maxChannelConsumers;
+            case "max_attempts" -> o.maxAttempts;
             case "deflate" -> o.deflate;
             case "max_deflate_level" -> o.maxDeflateLevel;
             case "snappy" -> o.snappy;

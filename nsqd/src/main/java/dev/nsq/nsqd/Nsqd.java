@@ -71,6 +71,8 @@ public final class Nsqd implements DaemonMain.Daemon {
     private volatile boolean exiting;
     private volatile LookupLoop lookup;
     private ChannelPrecreation precreation;
+    /** Null unless --max-attempts is set. */
+    private final DeadLetters deadLetters;
 
     public Nsqd(NsqdOptions options) {
         this(null, options);
@@ -81,6 +83,8 @@ public final class Nsqd implements DaemonMain.Daemon {
         this.options = options;
         this.vertx = vertx;
         this.ownsVertx = vertx == null;
+        this.deadLetters = options.maxAttempts <= 0 ? null
+                : new DeadLetters(options.maxAttempts, (topic, bodies) -> publish(topic, bodies, 0));
     }
 
     /**
@@ -322,7 +326,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         Topic t = topics.get(spec.topicName());
         DiskBackend b = eph || t == null ? null
                 : storage.openBackend(spec.topicName() + ":" + spec.channelName(), t::nextId);
-        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b);
+        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b, deadLetters);
         if (lookup != null) lookup.channelAdded(spec.topicName(), spec.channelName());
         if (!eph) persistMetadata();
         return c;

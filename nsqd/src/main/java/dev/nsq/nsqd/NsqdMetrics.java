@@ -39,6 +39,7 @@ final class NsqdMetrics implements MultiCollector {
         Counter cRequeued = new Counter("nsq_channel_requeued", "messages requeued by REQ");
         Counter cTimedOut = new Counter("nsq_channel_timed_out", "messages whose in-flight timeout expired");
         Gauge cE2e = new Gauge("nsq_channel_e2e_processing_latency_seconds", "publish-to-finish latency quantiles over the window");
+        Counter cDead = new Counter("nsq_channel_dead_lettered", "messages sent to the channel's dead-letter topic (--max-attempts)");
         for (TopicStats t : s.topics() == null ? List.<TopicStats>of() : s.topics()) {
             String tn = t.topicName();
             tDepth.add(t.depth(), "topic", tn);
@@ -59,13 +60,14 @@ final class NsqdMetrics implements MultiCollector {
                 cRequeued.add(c.requeueCount(), "topic", tn, "channel", cn);
                 cTimedOut.add(c.timeoutCount(), "topic", tn, "channel", cn);
                 e2e(cE2e, c.e2eProcessingLatency(), "topic", tn, "channel", cn);
+                if (c.deadLetterCount() != null) cDead.add(c.deadLetterCount(), "topic", tn, "channel", cn);
             }
         }
         Gauge clients = new Gauge("nsq_clients", "TCP client connections").add(nsqd.clients().size());
         Gauge healthy = new Gauge("nsq_healthy", "1 while nsqd is healthy (/ping answers OK)").add(nsqd.health().isOk() ? 1 : 0);
         return MetricSnapshots.of(tDepth.build(), tBackend.build(), tPaused.build(), tMessages.build(), tBytes.build(),
                 tE2e.build(), cDepth.build(), cBackend.build(), cInFlight.build(), cDeferred.build(), cClients.build(),
-                cPaused.build(), cMessages.build(), cRequeued.build(), cTimedOut.build(), cE2e.build(),
+                cPaused.build(), cMessages.build(), cRequeued.build(), cTimedOut.build(), cE2e.build(), cDead.build(),
                 clients.build(), healthy.build());
     }
 

@@ -64,6 +64,9 @@ public final class NsqdOptions extends DaemonOptions {
     public long outputBufferTimeoutMs = 250;
     public long maxChannelConsumers = 0;
 
+    /** Ours: deliveries after which a requeued or timed-out message goes to its dead-letter topic (0 = off). */
+    public long maxAttempts = 0;
+
     // TLS (see Tls): cert and key enable the tls_v1 feature and the HTTPS listener
     public String tlsCert = "";
     public String tlsKey = "";
@@ -162,6 +165,7 @@ public final class NsqdOptions extends DaemonOptions {
         f.duration("max-output-buffer-timeout", maxOutputBufferTimeoutMs, "maximum client configurable duration of time between flushing to a client", v -> maxOutputBufferTimeoutMs = v);
         f.duration("min-output-buffer-timeout", minOutputBufferTimeoutMs, "minimum client configurable duration of time between flushing to a client", v -> minOutputBufferTimeoutMs = v);
         f.duration("output-buffer-timeout", outputBufferTimeoutMs, "default duration of time between flushing data to clients", v -> outputBufferTimeoutMs = v);
+        f.integer("max-attempts", maxAttempts, "deliveries after which a message that is requeued or times out goes to the topic <topic>.<channel>.dlq instead (0 = never, as NSQ)", v -> maxAttempts = v);
         f.integer("max-channel-consumers", maxChannelConsumers, "maximum channel consumer connection count per nsqd instance (default 0, i.e., unlimited)", v -> maxChannelConsumers = v);
 
         f.string("tls-cert", "", "path to certificate file", v -> tlsCert = v);
@@ -217,6 +221,7 @@ public final class NsqdOptions extends DaemonOptions {
         if (memQueueSize < 0) throw new FlagSet.FlagException("--mem-queue-size must be >= 0");
         if (maxMsgSize <= 0) throw new FlagSet.FlagException("--max-msg-size must be > 0");
         if (maxBodySize <= 0) throw new FlagSet.FlagException("--max-body-size must be > 0");
+        if (maxAttempts < 0 || maxAttempts > 65535) throw new FlagSet.FlagException("--max-attempts must be [0,65535]");
         if (eventLoops < 1) throw new FlagSet.FlagException("--event-loops must be >= 1");
         if (queueScanIntervalMs <= 0) throw new FlagSet.FlagException("--queue-scan-interval must be > 0");
         if (queueScanWorkerPoolMax < 1) throw new FlagSet.FlagException("--queue-scan-worker-pool-max must be >= 1");

@@ -84,7 +84,7 @@ final class StatsHandler {
                 includeMem ? memory() : null, producers);
     }
 
-    private static ChannelStats channelStats(Channel c, boolean includeClients, String topicFilter) {
+    private ChannelStats channelStats(Channel c, boolean includeClients, String topicFilter) {
         List<Consumer> clients = c.clientsSnapshot();
         List<ClientStats> cs = null;
         if (includeClients) {
@@ -93,7 +93,8 @@ final class StatsHandler {
         }
         return new ChannelStats(c.name, c.depth(), c.backendDepth(), c.inFlightCount(), c.deferredCount(), c.messageCount(),
                 c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(),
-                c.e2e == null ? NsqdStats.E2eLatency.NONE : c.e2e.result());
+                c.e2e == null ? NsqdStats.E2eLatency.NONE : c.e2e.result(),
+                nsqd.options().maxAttempts > 0 ? c.deadLetterCount() : null);
     }
 
     /** The merge of every channel's stream, as NSQ's AggregateChannelE2eProcessingLatency. */

@@ -40,7 +40,9 @@ public record NsqdStats(
             @JsonProperty("client_count") int clientCount,
             @JsonProperty("clients") List<ClientStats> clients,
             @JsonProperty("paused") boolean paused,
-            @JsonProperty("e2e_processing_latency") E2eLatency e2eProcessingLatency) {}
+            @JsonProperty("e2e_processing_latency") E2eLatency e2eProcessingLatency,
+            // ours, present only when the feature is on (nsqd --max-attempts)
+            @JsonProperty("dead_letter_count") @JsonInclude(JsonInclude.Include.NON_NULL) Long deadLetterCount) {}
 
     public record ClientStats(
             @JsonProperty("client_id") String clientId,

@@ -1,5 +1,6 @@
 package dev.nsq.nsqadmin.cluster;
 
+import dev.nsq.protocol.DeadLetterTopic;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -26,6 +27,8 @@ public final class ChannelStats {
     public long messageCount;
     public long clientCount;
     public boolean paused;
+    /** Sent to the dead-letter topic (nsqd --max-attempts, ours); null when no node reports it. */
+    public Long deadLetterCount;
     public final List<ChannelStats> nodes = new ArrayList<>();
     public final List<ClientStats> clients = new ArrayList<>();
     E2eLatency e2e;
@@ -45,6 +48,7 @@ public final class ChannelStats {
         s.timeoutCount = c.getLong("timeout_count", 0L);
         s.messageCount = c.getLong("message_count", 0L);
         s.paused = c.getBoolean("paused", false);
+        s.deadLetterCount = c.getLong("dead_letter_count");
         JsonArray cl = c.getJsonArray("clients");
         if (cl != null) {
             for (int i = 0; i < cl.size(); i++) s.clients.add(ClientStats.fromNode(cl.getJsonObject(i), node, nowSeconds));
@@ -84,6 +88,7 @@ public final class ChannelStats {
         messageCount += a.messageCount;
         clientCount += a.clientCount;
         paused |= a.paused;
+        if (a.deadLetterCount != null) deadLetterCount = (deadLetterCount == null ? 0 : deadLetterCount) + a.deadLetterCount;
         nodes.add(a);
         nodes.sort(Comparator.comparing((ChannelStats c) -> c.hostname).thenComparing(c -> c.node));
         e2e.add(a.e2e);
@@ -99,7 +104,7 @@ public final class ChannelStats {
         }
         JsonArray cs = new JsonArray();
         for (ClientStats c : clients) cs.add(c.toJson());
-        return new JsonObject()
+        JsonObject j = new JsonObject()
                 .put("node", node)
                 .put("hostname", hostname)
                 .put("topic_name", topicName)
@@ -117,5 +122,9 @@ public final class ChannelStats {
                 .put("clients", cs)
                 .put("paused", paused)
                 .put("e2e_processing_latency", e2e.toJson());
+        if (deadLetterCount != null) {
+            j.put("dead_letter_count", deadLetterCount).put("dead_letter_topic", DeadLetterTopic.of(topicName, channelName));
+        }
+        return j;
     }
 }
