@@ -78,6 +78,9 @@
     const topic = params[0];
     const path = "/api/topics/" + enc(topic);
     let data = null, error = null, loading = false;
+    // the live figures are redrawn; the Peek panel below them is not
+    const live = el.appendChild(document.createElement("div"));
+    NSQ.peekPanel(el.appendChild(document.createElement("div")), topic, null);
 
     async function load() {
       if (loading) return;
@@ -89,7 +92,7 @@
 
     function render() {
       if (error) setBanner(error.message, true); else if (data) setBanner(data.message);
-      if (!data) { NSQ.setHtml(el, error ? "" : '<p class="muted">Loading…</p>'); return; }
+      if (!data) { NSQ.setHtml(live, error ? "" : '<p class="muted">Loading…</p>'); return; }
       const s = topicOfSnap(topic) || { rates: [], depths: [], nodes: [], channels: [] };
       const hist = NSQ.live.snap ? NSQ.live.snap.history_ms : 0;
       const nodes = data.nodes || [];
@@ -104,7 +107,7 @@
       const showE2e = hasE2e(data.e2e_processing_latency) || chans.some(c => hasE2e(c.e2e_processing_latency));
       const showDead = chans.some(c => c.dead_letter_count != null);
 
-      NSQ.setHtml(el,
+      NSQ.setHtml(live,
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / topic</div>' +
         '<div class="page-head"><h1 id="topic-name">' + esc(topic) + "</h1>" + pausedBadge(data.paused) +
         (gone ? ' <span class="badge bad">not on any node</span>' : "") +
@@ -209,6 +212,8 @@
     const topic = params[0], channel = params[1];
     const path = "/api/topics/" + enc(topic) + "/" + enc(channel);
     let data = null, error = null, loading = false;
+    const live = el.appendChild(document.createElement("div"));
+    NSQ.peekPanel(el.appendChild(document.createElement("div")), topic, channel);
 
     async function load() {
       if (loading) return;
@@ -230,14 +235,14 @@
 
     function render() {
       if (error) setBanner(error.message, true); else if (data) setBanner(data.message);
-      if (!data) { NSQ.setHtml(el, error ? "" : '<p class="muted">Loading…</p>'); return; }
+      if (!data) { NSQ.setHtml(live, error ? "" : '<p class="muted">Loading…</p>'); return; }
       const t = topicOfSnap(topic);
       const s = (t && (t.channels || []).find(c => c.channel_name === channel)) || { rates: [], depths: [] };
       const hist = NSQ.live.snap ? NSQ.live.snap.history_ms : 0;
       const nodes = data.nodes || [];
       const clients = data.clients || [];
       const now = Date.now() / 1000;
-      NSQ.setHtml(el,
+      NSQ.setHtml(live,
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / <a href="' + href("/topics/" + enc(topic)) + '" data-nav>' +
         esc(topic) + "</a> / channel</div>" +
         '<div class="page-head"><h1 id="channel-name">' + esc(channel) + "</h1>" + pausedBadge(data.paused) +

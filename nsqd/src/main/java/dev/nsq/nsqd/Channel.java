@@ -415,6 +415,18 @@ final class Channel {
         return backend.flushAndClose(memoryQueue, this, held);
     }
 
+    /**
+     * Up to {@code max} of the messages next in line, in delivery order (memory queue, then disk),
+     * as copies: depth, attempts and order stay as they are.
+     */
+    CompletableFuture<List<Message>> peek(int max) {
+        List<Message> held;
+        synchronized (this) {
+            held = memoryQueue.peek(max);
+        }
+        return DiskBackend.peekAfter(held, max, backend);
+    }
+
     DiskBackend backend() { return backend; }
 
     boolean isDeleted() { return deleted; }

@@ -153,6 +153,29 @@ final class DiskBackend {
         }, executor);
     }
 
+    /** Up to {@code max} of the next messages, without reading them off the queue (/topic/peek, /channel/peek). */
+    CompletableFuture<List<Message>> peek(int max) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<Message> out = new ArrayList<>();
+            if (queue == null) return out;
+            try {
+                for (byte[] r : queue.peek(max)) out.add(decode(r));
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}): failed to peek - {}", name, e.toString());
+            }
+            return out;
+        }, executor);
+    }
+
+    /** {@code held} (peeked from memory) followed by what comes next on disk, up to {@code max} in all. */
+    static CompletableFuture<List<Message>> peekAfter(List<Message> held, int max, DiskBackend backend) {
+        if (held.size() >= max || backend == null) return CompletableFuture.completedFuture(held);
+        return backend.peek(max - held.size()).thenApply(onDisk -> {
+            held.addAll(onDisk);
+            return held;
+        });
+    }
+
     /** The message read from here is finished or safely elsewhere; a no-op for one that was not. */
     void ack(Message m) {
         long seq = m.diskSeq;

@@ -249,6 +249,18 @@ final class Topic {
         return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
     }
 
+    /**
+     * Up to {@code max} of the messages next in line, in delivery order (memory queue, then disk),
+     * as copies: depth, attempts and order stay as they are.
+     */
+    CompletableFuture<List<Message>> peek(int max) {
+        List<Message> held;
+        synchronized (this) {
+            held = memoryQueue.peek(max);
+        }
+        return DiskBackend.peekAfter(held, max, backend);
+    }
+
     synchronized boolean isDeleted() { return deleted; }
 
     DiskBackend backend() { return backend; }

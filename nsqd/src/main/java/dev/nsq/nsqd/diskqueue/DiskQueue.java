@@ -182,6 +182,40 @@ public final class DiskQueue {
     }
 
     /**
+     * Up to {@code max} of the next records, in read order, without consuming them: the read
+     * position, the window and the files stay as they are. Stops early at a record that cannot be
+     * read (reading proper deals with it).
+     */
+    public List<byte[]> peek(int max) throws IOException {
+        List<byte[]> out = new java.util.ArrayList<>();
+        long fileNum = readFileNum, pos = readPos;
+        while (out.size() < max && (fileNum < writeFileNum || (fileNum == writeFileNum && pos < writePos))) {
+            Path f = dataFile(fileNum);
+            if (Files.exists(f)) {
+                try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
+                    long end = fileNum < writeFileNum ? raf.length() : writePos;
+                    raf.seek(pos);
+                    DataInputStream in = new DataInputStream(new BufferedInputStream(
+                            java.nio.channels.Channels.newInputStream(raf.getChannel()), 64 * 1024));
+                    while (out.size() < max && pos + 4 <= end) {
+                        int size = in.readInt();
+                        if (size < minMsgSize || size > maxMsgSize || pos + 4 + size > end) return out;
+                        byte[] data = new byte[size];
+                        in.readFully(data);
+                        pos += 4L + size;
+                        out.add(data);
+                    }
+                }
+            }
+            if (out.size() < max) {
+                fileNum++;
+                pos = 0;
+            }
+        }
+        return out;
+    }
+
+    /**
      * The records are safely elsewhere (finished, written back, handed on): once every older one is
      * too, the persisted read position moves past them and fully read files are deleted. One batch
      * counts as one operation towards --sync-every.
