@@ -23,7 +23,21 @@
     return Math.round(ns / 1e3) + "µs";
   }
   const hasE2e = l => !!(l && l.percentiles && l.percentiles.length);
-  NSQ.ui = { pausedBadge, memDisk, card, e2e, hasE2e };
+  function size(b) {
+    if (b >= 1 << 30) return (b / (1 << 30)).toFixed(1) + " GiB";
+    if (b >= 1 << 20) return (b / (1 << 20)).toFixed(1) + " MiB";
+    if (b >= 1 << 10) return (b / (1 << 10)).toFixed(1) + " KiB";
+    return num(b) + " B";
+  }
+  /** Bytes held against nsqd's --max-bytes-per-queue (ours), when nsqd reports them: a card, or "". */
+  function heldCard(o, id) {
+    if (o.held_bytes == null) return "";
+    const fullest = (o.nodes || []).reduce((m, n) => n.max_bytes ? Math.max(m, n.held_bytes / n.max_bytes) : m,
+      o.max_bytes ? o.held_bytes / o.max_bytes : 0);
+    return card("Held bytes", size(o.held_bytes), "of " + size(o.max_bytes) + ((o.nodes || []).length > 1 ? " per node" : "") +
+      " · " + Math.round(fullest * 100) + "% full", id);
+  }
+  NSQ.ui = { pausedBadge, memDisk, card, e2e, hasE2e, size, heldCard };
 
   // ---------------------------------------------------------------- Streams
 
@@ -121,6 +135,7 @@
         card("Topic depth", num(data.depth), memDisk(data) + " mem + disk", "topic-depth") +
         card("Channel depth", num(chans.reduce((a, c) => a + c.depth, 0)), "waiting in channels") +
         card("Messages", num(data.message_count), null, "topic-messages") +
+        heldCard(data, "topic-held-bytes") +
         card("Rate", rate(s.rate)) +
         card("In-flight", num(inFlight), "over all channels") +
         card("Deferred", num(deferred)) +
@@ -264,6 +279,7 @@
         card("Messages", num(data.message_count)) +
         card("Rate", rate(s.rate)) +
         card("Connections", num(data.client_count)) +
+        heldCard(data, "channel-held-bytes") +
         (hasE2e(data.e2e_processing_latency) ? card("E2E latency", '<span style="font-size:14px">' + e2e(data.e2e_processing_latency) + "</span>") : "") +
         "</div>" +
         '<div class="graphs">' + g().card("Message rate", rate(s.rate), s.rates, "#2563eb", hist) +

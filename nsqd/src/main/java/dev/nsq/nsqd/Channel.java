@@ -65,6 +65,12 @@ final class Channel {
     private final DeadLetters deadLetters;
     /** Messages this channel sent to its dead-letter topic. */
     private volatile long deadLetterCount;
+    /**
+     * Bytes of the message bodies this channel holds (queued in memory and on disk, in flight,
+     * deferred) until they are finished or leave it, for --max-bytes-per-queue. Written under the
+     * lock; volatile so the topic reads it for its bound check without taking this lock.
+     */
+    private volatile long heldBytes;
 
     Channel(String topicName, String name, NsqdOptions options, DiskBackend backend, DeadLetters deadLetters) {
         this.topicName = topicName;
@@ -76,7 +82,12 @@ final class Channel {
         this.logTag = "CHANNEL(" + topicName + ":" + name + ")";
         this.e2e = options.e2eProcessingLatencyPercentiles.isEmpty() ? null
                 : new E2eLatency(options.e2eProcessingLatencyPercentiles, options.e2eProcessingLatencyWindowTimeMs);
-        if (this.backend != null) this.backend.barrier().thenRun(this::clientReady); // backlog from disk
+        if (this.backend != null) this.backend.barrier().thenRun(() -> { // backlog from disk
+            synchronized (this) {
+                heldBytes += this.backend.bodyBytesAtOpen();
+            }
+            clientReady();
+        });
     }
 
     /**
@@ -86,8 +97,10 @@ final class Channel {
     synchronized CompletableFuture<Void> put(List<Message> batch) {
         if (deleted || flushed) return DONE; // flushed: shutdown already wrote what it had
         List<Message> toDisk = null;
+        long held = 0;
         for (Message m : batch) {
             messageCount++;
+            held += m.body.length;
             if (m.deferMs > 0) {
                 long defer = m.deferMs;
                 m.deferMs = 0;
@@ -99,8 +112,11 @@ final class Channel {
             } else if (backend != null) {
                 if (toDisk == null) toDisk = new ArrayList<>();
                 toDisk.add(m);
-            } // else: ephemeral overflow is discarded, as NSQ's ephemeral backend does
+            } else {
+                held -= m.body.length; // ephemeral overflow is discarded, as NSQ's ephemeral backend does
+            }
         }
+        heldBytes += held;
         dispatch();
         if (toDisk == null) return DONE;
         return backend.write(toDisk).thenRun(this::clientReady);
@@ -110,8 +126,12 @@ final class Channel {
     private void requeue(Message m) {
         if (deleted || flushed) return; // shutdown already wrote it, or the channel is gone
         if ((memoryQueue.size() < options.memQueueSize || backend == null) && enqueue(m)) return;
-        if (backend != null) spill(m); // else: ephemeral, and no direct memory left: dropped
+        if (backend != null) spill(m);
+        else drop(m); // ephemeral, and no direct memory left
     }
+
+    /** The message leaves this channel for good (finished, dropped, dead-lettered). */
+    private void drop(Message m) { heldBytes -= m.body.length; }
 
     /** To the disk queue; a message read from it before leaves its old record once the new one is written. */
     private void spill(Message m) {
@@ -152,12 +172,14 @@ final class Channel {
     private void handOut(Message m, Consumer c) {
         int sampleRate = c.sampleRate();
         if (sampleRate > 0 && ThreadLocalRandom.current().nextInt(100) > sampleRate) {
+            drop(m);
             if (backend != null) backend.ack(m);
             return; // sampled out: dropped for this channel, as NSQ does
         }
         if (!startInFlight(m, c)) {
             // a second copy of a message already in flight (NSQ's "ID already in flight" internal
             // error): the copy in flight is delivered or requeued, so this one is dropped, unsent
+            drop(m);
             if (backend != null) backend.ack(m);
             return;
         }
@@ -254,6 +276,7 @@ final class Channel {
         if (err != null) return err;
         removeInFlight(m);
         c.counters().onFinished();
+        drop(m);
         if (backend != null) backend.ack(m);
         if (e2e != null) e2e.record(m.timestampNs);
         dispatch();
@@ -352,7 +375,10 @@ final class Channel {
             synchronized (this) {
                 if (e == null) {
                     deadLetterCount += dead.size();
-                    for (Message m : dead) if (backend != null) backend.ack(m);
+                    for (Message m : dead) {
+                        drop(m);
+                        if (backend != null) backend.ack(m);
+                    }
                     return;
                 }
                 log.warn("{}: failed to publish {} message(s) to dead-letter topic {} - {}; requeued",
@@ -379,6 +405,7 @@ final class Channel {
     }
 
     private void dropMemory() {
+        heldBytes = 0; // the disk queue goes too
         memoryQueue.clear();
         for (Message m : inFlight.values()) m.owner = null;
         inFlight.clear();
@@ -443,4 +470,5 @@ final class Channel {
     long requeueCount() { return requeueCount; }
     long timeoutCount() { return timeoutCount; }
     long deadLetterCount() { return deadLetterCount; }
+    long heldBytes() { return Math.max(0, heldBytes); }
 }

@@ -94,6 +94,7 @@ final class ConfigRoutes {
             case "max_bytes_per_file" -> o.maxBytesPerFile;
             case "sync_every" -> o.syncEvery;
             case "sync_timeout" -> o.syncTimeoutMs * 1_000_000L;
+            case "max_bytes_per_queue" -> o.maxBytesPerQueue;
             case "msg_timeout" -> o.msgTimeoutMs * 1_000_000L;
             case "max_msg_timeout" -> o.maxMsgTimeoutMs * 1_000_000L;
             case "max_msg_size" -> o.maxMsgSize;

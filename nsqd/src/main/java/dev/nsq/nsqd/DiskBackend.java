@@ -43,6 +43,8 @@ final class DiskBackend {
     private final java.util.concurrent.atomic.AtomicBoolean ackDrainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     /** Messages on disk plus those submitted and not yet written, for depth in /stats. */
     private final AtomicLong depth = new AtomicLong();
+    /** Bytes of the message bodies on disk when the queue was opened (set by the open, before {@link #barrier()}). */
+    private volatile long bodyBytesAtOpen;
 
     DiskBackend(String name, Path dir, NsqdOptions o, Executor pool, Health health, LongSupplier idFallback) {
         this.name = name;
@@ -54,6 +56,7 @@ final class DiskBackend {
             try {
                 queue = new DiskQueue(name, dir, o.maxBytesPerFile, MessageLayout.HEADER_LENGTH, maxRecord, o.syncEvery);
                 depth.addAndGet(queue.depth());
+                bodyBytesAtOpen = queue.payloadBytesAtOpen() - queue.depth() * MessageLayout.HEADER_LENGTH;
             } catch (IOException e) {
                 openError = e;
                 log.error("DISKQUEUE({}): failed to open - {}", name, e.toString());
@@ -62,6 +65,9 @@ final class DiskBackend {
     }
 
     long depth() { return Math.max(0, depth.get()); }
+
+    /** Bytes of the message bodies that were on disk when the queue opened; read it after {@link #barrier()}. */
+    long bodyBytesAtOpen() { return Math.max(0, bodyBytesAtOpen); }
 
     /** A future that completes once everything submitted before it has run (open included). */
     CompletableFuture<Void> barrier() {

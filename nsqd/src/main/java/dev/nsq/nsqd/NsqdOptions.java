@@ -37,6 +37,8 @@ public final class NsqdOptions extends DaemonOptions {
     public long maxBytesPerFile = 100L * 1024 * 1024;
     public long syncEvery = 2_500;
     public long syncTimeoutMs = 2_000;
+    /** Ours: bytes of message bodies one topic or channel may hold (memory, disk, deferred); 0 = unbounded. */
+    public long maxBytesPerQueue = 0;
 
     public long queueScanWorkerPoolMax = 4;
     public long queueScanSelectionCount = 20;
@@ -147,6 +149,7 @@ public final class NsqdOptions extends DaemonOptions {
         f.integer("max-bytes-per-file", maxBytesPerFile, "number of bytes per diskqueue file before rolling", v -> maxBytesPerFile = v);
         f.integer("sync-every", syncEvery, "number of messages per diskqueue fsync", v -> syncEvery = v);
         f.duration("sync-timeout", syncTimeoutMs, "duration of time per diskqueue fsync", v -> syncTimeoutMs = v);
+        f.integer("max-bytes-per-queue", maxBytesPerQueue, "bytes of message bodies one topic or channel may hold (memory, disk, in flight, deferred); a publish that would pass it is refused (0 = unbounded, as NSQ)", v -> maxBytesPerQueue = v);
         f.integer("queue-scan-worker-pool-max", queueScanWorkerPoolMax, "max concurrency for checking in-flight and deferred message timeouts", v -> queueScanWorkerPoolMax = v);
         f.integer("queue-scan-selection-count", queueScanSelectionCount, "number of channels to check per cycle (every 100ms) for in-flight and deferred timeouts", v -> queueScanSelectionCount = v);
         f.duration("queue-scan-interval", queueScanIntervalMs, "how often a cycle checks in-flight and deferred timeouts", v -> queueScanIntervalMs = v);
@@ -221,6 +224,7 @@ public final class NsqdOptions extends DaemonOptions {
         if (memQueueSize < 0) throw new FlagSet.FlagException("--mem-queue-size must be >= 0");
         if (maxMsgSize <= 0) throw new FlagSet.FlagException("--max-msg-size must be > 0");
         if (maxBodySize <= 0) throw new FlagSet.FlagException("--max-body-size must be > 0");
+        if (maxBytesPerQueue < 0) throw new FlagSet.FlagException("--max-bytes-per-queue must be >= 0");
         if (maxAttempts < 0 || maxAttempts > 65535) throw new FlagSet.FlagException("--max-attempts must be [0,65535]");
         if (eventLoops < 1) throw new FlagSet.FlagException("--event-loops must be >= 1");
         if (queueScanIntervalMs <= 0) throw new FlagSet.FlagException("--queue-scan-interval must be > 0");

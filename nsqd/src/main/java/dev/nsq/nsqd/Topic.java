@@ -50,6 +50,8 @@ final class Topic {
     private volatile boolean started = true;
     private volatile long messageCount;
     private volatile long messageBytes;
+    /** Bytes of the bodies waiting here (memory and disk), for --max-bytes-per-queue; written under the lock. */
+    private volatile long heldBytes;
 
     Topic(String name, NsqdOptions options, Storage storage, Function<Channel.Spec, Channel> channelFactory) {
         this.name = name;
@@ -59,7 +61,12 @@ final class Topic {
         this.guids = new GuidFactory(options.nodeId);
         this.channelFactory = channelFactory;
         this.backend = ephemeral || storage == null ? null : storage.openBackend(name, guids::next);
-        if (backend != null) backend.barrier().thenRun(this::resume); // a backlog left from before
+        if (backend != null) backend.barrier().thenRun(() -> { // a backlog left from before
+            synchronized (this) {
+                heldBytes += backend.bodyBytesAtOpen();
+            }
+            resume();
+        });
         log.info("TOPIC({}): created", name);
     }
 
@@ -81,21 +88,43 @@ final class Topic {
         if (deleted) return CompletableFuture.failedFuture(new IllegalStateException("topic deleted"));
         long bytes = 0;
         for (Message m : batch) bytes += m.body.length;
+        boolean held = paused || channels.isEmpty() || !started;
+        if (options.maxBytesPerQueue > 0) {
+            QueueFullException full = overBound(held, bytes, options.maxBytesPerQueue);
+            if (full != null) return CompletableFuture.failedFuture(full);
+        }
         messageCount += batch.size(); // one write each per batch: they are volatile for /stats readers
         messageBytes += bytes;
-        if (paused || channels.isEmpty() || !started) return hold(batch);
+        if (held) return hold(batch);
         return fanOut(batch);
+    }
+
+    /**
+     * --max-bytes-per-queue: refuses a batch that would take this topic (when it would hold the
+     * batch) or any of its channels over the bound. Channels' counts only fall without the topic's
+     * lock (their rises come through here), so the check cannot let too much in.
+     */
+    private QueueFullException overBound(boolean held, long bytes, long max) {
+        if (held && heldBytes + bytes > max) return new QueueFullException("topic " + name, heldBytes, max);
+        for (Channel c : channels.values()) {
+            long h = c.heldBytes();
+            if (h + bytes > max) return new QueueFullException("channel " + name + ":" + c.name, h, max);
+        }
+        return null;
     }
 
     private CompletableFuture<Void> hold(List<Message> batch) {
         List<Message> toDisk = null;
         for (Message m : batch) {
             if (deleted || flushed) break; // the queue is dropped or written already: nothing may be added
+            heldBytes += m.body.length;
             if (memoryQueue.size() < options.memQueueSize && enqueue(m)) continue;
             if (backend != null) {
                 if (toDisk == null) toDisk = new ArrayList<>();
                 toDisk.add(m);
-            } // else: ephemeral overflow is discarded, as NSQ does
+            } else {
+                heldBytes -= m.body.length; // ephemeral overflow is discarded, as NSQ does
+            }
         }
         // messages pumped from our own disk queue leave their old records once written again
         return toDisk == null ? DONE : backend.writeBack(toDisk, backend);
@@ -143,6 +172,7 @@ final class Topic {
             while (!memoryQueue.isEmpty()) { // in batches: a whole queue on the heap at once is what we avoid
                 List<Message> held = new ArrayList<>(Math.min(MOVE_BATCH, memoryQueue.size()));
                 memoryQueue.drainTo(held::add, MOVE_BATCH);
+                movedOn(held);
                 fanOutAndAck(held);
             }
             if (backend == null || pumping || backend.depth() == 0) return;
@@ -158,6 +188,7 @@ final class Topic {
             boolean again;
             synchronized (this) {
                 if (msgs != null && !msgs.isEmpty()) {
+                    movedOn(msgs);
                     if (paused || channels.isEmpty() || deleted || flushed) hold(msgs); // back to waiting
                     else written = fanOutAndAck(msgs);
                 }
@@ -167,6 +198,11 @@ final class Topic {
             }
             if (again) written.whenComplete((v, e) -> pumpFromDisk());
         });
+    }
+
+    /** Messages leave what waits here (hold() counts them again if they come back). */
+    private void movedOn(List<Message> msgs) {
+        for (Message m : msgs) heldBytes -= m.body.length;
     }
 
     /** The channel, created if missing. */
@@ -218,6 +254,7 @@ final class Topic {
 
     /** Drops what waits at the topic, in memory and on disk (channels keep theirs), as NSQ's /topic/empty. */
     synchronized CompletableFuture<Void> empty() {
+        heldBytes = 0;
         memoryQueue.clear();
         return backend == null ? DONE : backend.empty();
     }
@@ -272,4 +309,5 @@ final class Topic {
     long depth() { return memoryDepth() + backendDepth(); }
     long messageCount() { return messageCount; }
     long messageBytes() { return messageBytes; }
+    long heldBytes() { return Math.max(0, heldBytes); }
 }

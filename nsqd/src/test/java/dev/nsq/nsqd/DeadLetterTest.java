@@ -1,7 +1,6 @@
 package dev.nsq.nsqd;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nsq.nsqd.support.TestNsqd;
 import dev.nsq.nsqd.support.WireClient;
 import dev.nsq.nsqd.support.WireClient.Frame;
@@ -21,26 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * /stats, /metrics and /config show it; with the flag at 0 nsqd requeues forever, as NSQ.
  */
 class DeadLetterTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir Path dir;
-
-    private static WireClient subscribe(TestNsqd n, String topic, String channel, int rdy) throws Exception {
-        WireClient c = n.connect();
-        c.cmd("SUB " + topic + " " + channel);
-        assertEquals("OK", c.readSkippingHeartbeats(5000).text());
-        c.cmd("RDY " + rdy);
-        return c;
-    }
-
-    private static JsonNode channelStats(TestNsqd n, String topic, String channel) throws Exception {
-        JsonNode t = JSON.readTree(n.get("/stats?format=json&topic=" + topic).body()).path("topics").path(0);
-        for (JsonNode c : t.path("channels")) if (c.path("channel_name").asText().equals(channel)) return c;
-        return JSON.missingNode();
-    }
-
-    private static JsonNode topicStats(TestNsqd n, String topic) throws Exception {
-        return JSON.readTree(n.get("/stats?format=json&topic=" + topic).body()).path("topics").path(0);
-    }
 
     @Test
     void aMessageRequeuedAtItsNthDeliveryGoesToTheDeadLetterTopicWithItsBody() throws Exception {
@@ -48,7 +28,7 @@ class DeadLetterTest {
             assertEquals("3", n.get("/config/max_attempts").body());
             assertEquals(200, n.post("/pub?topic=orders", "poison").statusCode());
             assertEquals(200, n.post("/pub?topic=orders", "good").statusCode());
-            try (WireClient c = subscribe(n, "orders", "billing", 1)) {
+            try (WireClient c = n.subscribe("orders", "billing", 1)) {
                 int poisonDeliveries = 0;
                 while (poisonDeliveries < 3) {
                     Frame f = c.readSkippingHeartbeats(5000);
@@ -62,14 +42,14 @@ class DeadLetterTest {
                 }
                 assertNull(c.readSkippingHeartbeatsOrNull(500), "the third REQ sent it to dead letters, not back");
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> channelStats(n, "orders", "billing").path("dead_letter_count").asLong() == 1);
-            JsonNode billing = channelStats(n, "orders", "billing");
+            await().atMost(Duration.ofSeconds(5)).until(() -> n.channelStats("orders", "billing").path("dead_letter_count").asLong() == 1);
+            JsonNode billing = n.channelStats("orders", "billing");
             assertEquals(0, billing.path("depth").asLong());
             assertEquals(0, billing.path("in_flight_count").asLong());
             assertEquals(3, billing.path("requeue_count").asLong(), "the REQs are counted as such");
-            assertEquals(1, topicStats(n, "orders.billing.dlq").path("depth").asLong(), "held by the dead-letter topic");
+            assertEquals(1, n.topicStats("orders.billing.dlq").path("depth").asLong(), "held by the dead-letter topic");
 
-            try (WireClient dlq = subscribe(n, "orders.billing.dlq", "inspect", 1)) {
+            try (WireClient dlq = n.subscribe("orders.billing.dlq", "inspect", 1)) {
                 Frame f = dlq.readSkippingHeartbeats(5000);
                 assertEquals("poison", f.body());
                 assertEquals(1, f.attempts(), "a fresh message in the dead-letter topic");
@@ -88,13 +68,13 @@ class DeadLetterTest {
             o.queueScanIntervalMs = 20;
         })) {
             assertEquals(200, n.post("/pub?topic=slow", "never finished").statusCode());
-            try (WireClient c = subscribe(n, "slow", "worker", 5)) {
+            try (WireClient c = n.subscribe("slow", "worker", 5)) {
                 assertEquals(1, c.readSkippingHeartbeats(5000).attempts());
                 assertEquals(2, c.readSkippingHeartbeats(5000).attempts(), "redelivered after its timeout");
                 assertNull(c.readSkippingHeartbeatsOrNull(1000), "the second timeout sent it to dead letters");
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> topicStats(n, "slow.worker.dlq").path("depth").asLong() == 1);
-            JsonNode w = channelStats(n, "slow", "worker");
+            await().atMost(Duration.ofSeconds(5)).until(() -> n.topicStats("slow.worker.dlq").path("depth").asLong() == 1);
+            JsonNode w = n.channelStats("slow", "worker");
             assertEquals(2, w.path("timeout_count").asLong());
             assertEquals(1, w.path("dead_letter_count").asLong());
             assertEquals(0, w.path("depth").asLong() + w.path("in_flight_count").asLong() + w.path("deferred_count").asLong());
@@ -105,11 +85,11 @@ class DeadLetterTest {
     void aDeferredRequeueAtTheLastAttemptIsNotDeferredButDeadLettered() throws Exception {
         try (TestNsqd n = new TestNsqd(dir, o -> o.maxAttempts = 1)) {
             assertEquals(200, n.post("/pub?topic=later", "x").statusCode());
-            try (WireClient c = subscribe(n, "later", "c", 1)) {
+            try (WireClient c = n.subscribe("later", "c", 1)) {
                 Frame f = c.readSkippingHeartbeats(5000);
                 c.cmd("REQ " + f.id() + " 60000");
-                await().atMost(Duration.ofSeconds(5)).until(() -> channelStats(n, "later", "c").path("dead_letter_count").asLong() == 1);
-                assertEquals(0, channelStats(n, "later", "c").path("deferred_count").asLong());
+                await().atMost(Duration.ofSeconds(5)).until(() -> n.channelStats("later", "c").path("dead_letter_count").asLong() == 1);
+                assertEquals(0, n.channelStats("later", "c").path("deferred_count").asLong());
             }
         }
     }
@@ -119,7 +99,7 @@ class DeadLetterTest {
         try (TestNsqd n = new TestNsqd(dir, o -> { })) {
             assertEquals("0", n.get("/config/max_attempts").body());
             assertEquals(200, n.post("/pub?topic=plain", "again").statusCode());
-            try (WireClient c = subscribe(n, "plain", "c", 1)) {
+            try (WireClient c = n.subscribe("plain", "c", 1)) {
                 for (int i = 1; i <= 8; i++) {
                     Frame f = c.readSkippingHeartbeats(5000);
                     assertEquals(i, f.attempts());
@@ -127,9 +107,9 @@ class DeadLetterTest {
                 }
                 c.readSkippingHeartbeats(5000); // still coming back
             }
-            JsonNode ch = channelStats(n, "plain", "c");
+            JsonNode ch = n.channelStats("plain", "c");
             assertTrue(ch.path("dead_letter_count").isMissingNode(), "NSQ's /stats keys only: " + ch);
-            assertTrue(topicStats(n, "plain.c.dlq").isMissingNode());
+            assertTrue(n.topicStats("plain.c.dlq").isMissingNode());
             assertFalse(n.get("/metrics").body().contains("nsq_channel_dead_lettered_total{"));
         }
     }
@@ -145,17 +125,17 @@ class DeadLetterTest {
             assertEquals(200, n.post("/topic/create?topic=durable", "").statusCode());
             assertEquals(200, n.post("/channel/create?topic=durable&channel=c", "").statusCode());
             assertEquals(200, n.post("/pub?topic=durable", "from disk").statusCode());
-            try (WireClient c = subscribe(n, "durable", "c", 1)) {
+            try (WireClient c = n.subscribe("durable", "c", 1)) {
                 Frame f = c.readSkippingHeartbeats(5000);
                 c.cmd("REQ " + f.id() + " 0");
-                await().atMost(Duration.ofSeconds(5)).until(() -> channelStats(n, "durable", "c").path("dead_letter_count").asLong() == 1);
+                await().atMost(Duration.ofSeconds(5)).until(() -> n.channelStats("durable", "c").path("dead_letter_count").asLong() == 1);
             }
         }
         try (TestNsqd n = new TestNsqd(dir, durable)) {
-            try (WireClient c = subscribe(n, "durable", "c", 1)) {
+            try (WireClient c = n.subscribe("durable", "c", 1)) {
                 assertNull(c.readSkippingHeartbeatsOrNull(1000), "its record was acknowledged: not read again");
             }
-            try (WireClient dlq = subscribe(n, "durable.c.dlq", "inspect", 1)) {
+            try (WireClient dlq = n.subscribe("durable.c.dlq", "inspect", 1)) {
                 assertEquals("from disk", dlq.readSkippingHeartbeats(5000).body());
             }
         }
@@ -165,8 +145,8 @@ class DeadLetterTest {
     void anEphemeralChannelsDeadLettersGoToAnEphemeralTopic() throws Exception {
         assertEquals("t.c.dlq#ephemeral", DeadLetters.topicFor("t", "c#ephemeral"));
         try (TestNsqd n = new TestNsqd(dir, o -> o.maxAttempts = 1)) {
-            try (WireClient dlq = subscribe(n, "jobs.tmp.dlq#ephemeral", "inspect", 1);
-                 WireClient c = subscribe(n, "jobs", "tmp#ephemeral", 1)) {
+            try (WireClient dlq = n.subscribe("jobs.tmp.dlq#ephemeral", "inspect", 1);
+                 WireClient c = n.subscribe("jobs", "tmp#ephemeral", 1)) {
                 assertEquals(200, n.post("/pub?topic=jobs", "ephemeral poison").statusCode());
                 Frame f = c.readSkippingHeartbeats(5000);
                 c.cmd("REQ " + f.id() + " 0");

@@ -50,18 +50,13 @@ class PeekTest {
         return out;
     }
 
-    private static long channelDepth(TestNsqd n, String topic, String channel) throws Exception {
-        JsonNode t = JSON.readTree(n.get("/stats?format=json&topic=" + topic + "&channel=" + channel).body()).path("topics").path(0);
-        return t.path("channels").path(0).path("depth").asLong(-1);
-    }
-
     @Test
     void channelPeekShowsTheNextMessagesFromMemoryAndDiskInDeliveryOrderAndConsumesNothing() throws Exception {
         try (TestNsqd n = new TestNsqd(dir, o -> o.memQueueSize = 3)) {
             assertEquals(200, n.post("/topic/create?topic=orders", "").statusCode());
             assertEquals(200, n.post("/channel/create?topic=orders&channel=billing", "").statusCode());
             mpub(n, "orders", "m", 10); // 3 in memory, 7 on disk
-            await().atMost(Duration.ofSeconds(5)).until(() -> channelDepth(n, "orders", "billing") == 10);
+            await().atMost(Duration.ofSeconds(5)).until(() -> n.channelStats("orders", "billing").path("depth").asLong() == 10);
 
             JsonNode one = peek(n, "/channel/peek?topic=orders&channel=billing");
             assertEquals(1, one.size(), "count defaults to 1");
@@ -77,7 +72,7 @@ class PeekTest {
             JsonNode all = peek(n, "/channel/peek?topic=orders&channel=billing&count=100");
             assertEquals(10, all.size());
             assertEquals(all, peek(n, "/channel/peek?topic=orders&channel=billing&count=100"), "peeking twice sees the same");
-            assertEquals(10, channelDepth(n, "orders", "billing"), "depth unchanged");
+            assertEquals(10, n.channelStats("orders", "billing").path("depth").asLong(), "depth unchanged");
 
             try (WireClient c = n.connect()) {
                 c.cmd("SUB orders billing");
@@ -114,7 +109,7 @@ class PeekTest {
             assertEquals(200, n.post("/topic/create?topic=files", "").statusCode());
             assertEquals(200, n.post("/channel/create?topic=files&channel=c", "").statusCode());
             mpub(n, "files", "record-", 30);
-            await().atMost(Duration.ofSeconds(5)).until(() -> channelDepth(n, "files", "c") == 30);
+            await().atMost(Duration.ofSeconds(5)).until(() -> n.channelStats("files", "c").path("depth").asLong() == 30);
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 30; i++) expected.add("record-" + i);
             assertEquals(expected, bodies(peek(n, "/channel/peek?topic=files&channel=c&count=30")));
@@ -124,7 +119,7 @@ class PeekTest {
                 c.cmd("RDY 1");
                 for (int i = 0; i < 12; i++) c.cmd("FIN " + c.readSkippingHeartbeats(5000).id());
                 c.cmd("RDY 0");
-                await().atMost(Duration.ofSeconds(5)).until(() -> channelDepth(n, "files", "c") <= 18);
+                await().atMost(Duration.ofSeconds(5)).until(() -> n.channelStats("files", "c").path("depth").asLong() <= 18);
                 List<String> rest = bodies(peek(n, "/channel/peek?topic=files&channel=c&count=100"));
                 assertEquals(expected.subList(30 - rest.size(), 30), rest, "what is left, in order");
             }
@@ -136,10 +131,10 @@ class PeekTest {
         try (TestNsqd n = new TestNsqd(dir, o -> o.memQueueSize = 2)) {
             mpub(n, "waiting", "w", 5); // no channel: 2 in the topic's memory, 3 on its disk
             await().atMost(Duration.ofSeconds(5)).until(() ->
-                    JSON.readTree(n.get("/stats?format=json&topic=waiting").body()).path("topics").path(0).path("depth").asLong() == 5);
+                    n.topicStats("waiting").path("depth").asLong() == 5);
             assertEquals(List.of("w0", "w1", "w2", "w3", "w4"), bodies(peek(n, "/topic/peek?topic=waiting&count=10")));
             assertEquals(List.of("w0"), bodies(peek(n, "/topic/peek?topic=waiting")));
-            assertEquals(5, JSON.readTree(n.get("/stats?format=json&topic=waiting").body()).path("topics").path(0).path("depth").asLong());
+            assertEquals(5, n.topicStats("waiting").path("depth").asLong());
         }
     }
 

@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * nsqadmin's Peek panel in headless Chromium over a real nsqd: the channel's next messages, a
  * UTF-8 body as text and a binary one as hex, with nothing consumed (nsqd's own /stats and a
- * second peek agree); the Topic page's panel; the API behind it; and, with nsqd --max-attempts,
- * the channel page's dead-letter count.
+ * second peek agree); the Topic page's panel; the API behind it; and the figures of nsqd's other
+ * opt-in features: the channel page's dead-letter count (--max-attempts) and the bytes held
+ * against --max-bytes-per-queue on the Channel and Topic pages.
  */
 @Timeout(180)
 class AdminPeekBrowserTest {
@@ -42,12 +43,16 @@ class AdminPeekBrowserTest {
         if (nsqd != null) sync(nsqd.stop());
     }
 
-    /** nsqd (dead letters after one delivery, a short message timeout) and nsqadmin; a new topic with one channel. */
+    /**
+     * nsqd (dead letters after one delivery, a short message timeout, a 1 MiB bound per queue) and
+     * nsqadmin; a new topic with one channel.
+     */
     private String start(String prefix, String channel) throws Exception {
         nsqd = nsqd(dir.resolve("nsqd"), o -> {
             o.maxAttempts = 1;
             o.msgTimeoutMs = 500;
             o.queueScanIntervalMs = 50;
+            o.maxBytesPerQueue = 1 << 20;
         });
         admin = admin(a -> a.nsqdHttpAddresses.add(nsqdAddr(nsqd)));
         String topic = unique(prefix);
@@ -125,6 +130,22 @@ class AdminPeekBrowserTest {
         browser.screenshot("channel-dead-letters");
         browser.click(By.linkText(topic + ".worker.dlq"));
         browser.waitUntil("the dead-letter topic's page", d -> browser.text(By.id("topic-name")).equals(topic + ".worker.dlq"));
+    }
+
+    @Test
+    void theChannelAndTopicPagesShowTheBytesHeldAgainstTheBound() throws Exception {
+        String topic = start("bounded", "slow");
+        nsqdPost(nsqd, "/pub?topic=" + topic, "x".repeat(2048));
+        browser = new Browser("http://127.0.0.1:" + admin.httpPort());
+        browser.open("/topics/" + topic + "/slow");
+        browser.waitUntil("the channel's held bytes", d -> browser.text(By.cssSelector("#channel-held-bytes .value")).equals("2.0 KiB"));
+        assertEquals("of 1.0 MiB · 0% full", browser.text(By.cssSelector("#channel-held-bytes .sub")));
+        browser.screenshot("channel-held-bytes");
+        browser.open("/topics/" + topic);
+        browser.waitUntil("the topic's held bytes", d -> browser.text(By.cssSelector("#topic-held-bytes .value")).equals("0 B"));
+        JsonNode api = get(admin.httpPort(), "/api/topics/" + topic + "/slow").json();
+        assertEquals(2048, api.path("held_bytes").asLong());
+        assertEquals(1 << 20, api.path("max_bytes").asLong());
     }
 
     private String nsqdPeek(String topic) throws Exception {

@@ -29,6 +29,9 @@ public final class ChannelStats {
     public boolean paused;
     /** Sent to the dead-letter topic (nsqd --max-attempts, ours); null when no node reports it. */
     public Long deadLetterCount;
+    /** Bytes held against nsqd's --max-bytes-per-queue (ours): summed; the bound is per node. Null when not reported. */
+    public Long heldBytes;
+    public Long maxBytes;
     public final List<ChannelStats> nodes = new ArrayList<>();
     public final List<ClientStats> clients = new ArrayList<>();
     E2eLatency e2e;
@@ -49,6 +52,8 @@ public final class ChannelStats {
         s.messageCount = c.getLong("message_count", 0L);
         s.paused = c.getBoolean("paused", false);
         s.deadLetterCount = c.getLong("dead_letter_count");
+        s.heldBytes = c.getLong("held_bytes");
+        s.maxBytes = c.getLong("max_bytes");
         JsonArray cl = c.getJsonArray("clients");
         if (cl != null) {
             for (int i = 0; i < cl.size(); i++) s.clients.add(ClientStats.fromNode(cl.getJsonObject(i), node, nowSeconds));
@@ -89,6 +94,8 @@ public final class ChannelStats {
         clientCount += a.clientCount;
         paused |= a.paused;
         if (a.deadLetterCount != null) deadLetterCount = (deadLetterCount == null ? 0 : deadLetterCount) + a.deadLetterCount;
+        if (a.heldBytes != null) heldBytes = (heldBytes == null ? 0 : heldBytes) + a.heldBytes;
+        if (a.maxBytes != null) maxBytes = Math.max(maxBytes == null ? 0 : maxBytes, a.maxBytes);
         nodes.add(a);
         nodes.sort(Comparator.comparing((ChannelStats c) -> c.hostname).thenComparing(c -> c.node));
         e2e.add(a.e2e);
@@ -125,6 +132,7 @@ public final class ChannelStats {
         if (deadLetterCount != null) {
             j.put("dead_letter_count", deadLetterCount).put("dead_letter_topic", DeadLetterTopic.of(topicName, channelName));
         }
+        if (heldBytes != null) j.put("held_bytes", heldBytes).put("max_bytes", maxBytes);
         return j;
     }
 }

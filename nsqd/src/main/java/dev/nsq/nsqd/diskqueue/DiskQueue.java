@@ -62,6 +62,7 @@ public final class DiskQueue {
     private boolean dirty;
     /** After delete() nothing may write its files again (a late sync would resurrect the metadata). */
     private boolean deleted;
+    private long payloadBytesAtOpen;
 
     public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery) throws IOException {
         this.name = name;
@@ -354,6 +355,7 @@ public final class DiskQueue {
             depth = readFileNum = readPos = writeFileNum = writePos = 0;
             return;
         }
+        payloadBytesAtOpen = bytesBetween(readFileNum, readPos, writeFileNum, writePos) - 4L * depth;
         // data written after the last metadata sync may be partial: never append after it
         Path wf = dataFile(writeFileNum);
         if (Files.exists(wf) && Files.size(wf) > writePos) {
@@ -368,6 +370,23 @@ public final class DiskQueue {
             writePos = 0;
         }
     }
+
+    /** Bytes of the data files from one position up to another (missing files count as empty). */
+    private long bytesBetween(long fromFile, long fromPos, long toFile, long toPos) throws IOException {
+        long total = 0;
+        for (long n = fromFile; n <= toFile; n++) {
+            Path f = dataFile(n);
+            long end = n == toFile ? toPos : Files.exists(f) ? Files.size(f) : 0;
+            total += Math.max(0, end - (n == fromFile ? fromPos : 0));
+        }
+        return total;
+    }
+
+    /**
+     * Bytes of the record payloads (length prefixes excluded) the queue held when it was opened, for
+     * owners that count what they hold (--max-bytes-per-queue); 0 for a new queue.
+     */
+    public long payloadBytesAtOpen() { return Math.max(0, payloadBytesAtOpen); }
 
     private void persistMetadata() throws IOException {
         String text = (depth + window.size()) + "\n" + committedFileNum() + "," + committedPos() + "\n"
