@@ -27,6 +27,8 @@ final class Channel {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /** At most this many messages are read from disk per request. */
     private static final int DISK_READ_BATCH = 1024;
+    /** At most this many due deferred messages are read back from the journal per step. */
+    private static final int JOURNAL_RELEASE_BATCH = 1024;
 
     /** What a topic knows when it asks for a new channel. */
     record Spec(String topicName, String channelName) {}
@@ -44,7 +46,8 @@ final class Channel {
     private final String logTag;
     private final InFlightMap inFlight = new InFlightMap();
     private final MessagePQueue inFlightByTimeout = new MessagePQueue();
-    private final MessagePQueue deferred = new MessagePQueue();
+    /** Deferred messages: memory up to a bound, the rest (all, in durable mode) in the journal. */
+    private final Deferred deferred;
     private final List<Consumer> clients = new ArrayList<>();
     private int nextClient;
     private volatile boolean paused;
@@ -72,13 +75,21 @@ final class Channel {
      */
     private volatile long heldBytes;
 
-    Channel(String topicName, String name, NsqdOptions options, DiskBackend backend, DeadLetters deadLetters) {
+    Channel(String topicName, String name, NsqdOptions options, DiskBackend backend, DeadLetters deadLetters,
+            DeferredJournal journal) {
         this.topicName = topicName;
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
         this.options = options;
         this.backend = ephemeral ? null : backend;
         this.deadLetters = deadLetters;
+        DeferredJournal j = this.backend == null ? null : journal;
+        this.deferred = new Deferred(this, j, options.persistDeferred, options.memQueueSize == 0);
+        if (j != null) j.load().thenAccept(bytes -> { // deferred messages from before a restart
+            synchronized (this) {
+                heldBytes += bytes;
+            }
+        });
         this.logTag = "CHANNEL(" + topicName + ":" + name + ")";
         this.e2e = options.e2eProcessingLatencyPercentiles.isEmpty() ? null
                 : new E2eLatency(options.e2eProcessingLatencyPercentiles, options.e2eProcessingLatencyWindowTimeMs);
@@ -97,6 +108,7 @@ final class Channel {
     synchronized CompletableFuture<Void> put(List<Message> batch) {
         if (deleted || flushed) return DONE; // flushed: shutdown already wrote what it had
         List<Message> toDisk = null;
+        List<CompletableFuture<Void>> journaled = null;
         long held = 0;
         for (Message m : batch) {
             messageCount++;
@@ -104,7 +116,11 @@ final class Channel {
             if (m.deferMs > 0) {
                 long defer = m.deferMs;
                 m.deferMs = 0;
-                startDeferred(m, defer);
+                CompletableFuture<Void> w = startDeferred(m, defer);
+                if (!w.isDone() || w.isCompletedExceptionally()) {
+                    if (journaled == null) journaled = new ArrayList<>();
+                    journaled.add(w);
+                }
             } else if (memoryQueue.isEmpty() && options.memQueueSize > 0 && deliverNow(m)) {
                 // nothing waited ahead of it: the copy into and out of the queue is saved
             } else if (memoryQueue.size() < options.memQueueSize && enqueue(m)) {
@@ -118,8 +134,10 @@ final class Channel {
         }
         heldBytes += held;
         dispatch();
-        if (toDisk == null) return DONE;
-        return backend.write(toDisk).thenRun(this::clientReady);
+        CompletableFuture<Void> written = toDisk == null ? DONE : backend.write(toDisk).thenRun(this::clientReady);
+        if (journaled == null) return written;
+        journaled.add(written); // a DPUB is acknowledged once its deferred copy is on disk too (durable mode)
+        return CompletableFuture.allOf(journaled.toArray(new CompletableFuture[0]));
     }
 
     /** A message coming back (requeue, timeout, client gone): memory, or disk when memory is full. */
@@ -141,9 +159,9 @@ final class Channel {
     /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
     private boolean enqueue(Message m) { return memoryQueue.offerOrWarn(m, logTag); }
 
-    private void startDeferred(Message m, long deferMs) {
-        m.priorityNs = System.nanoTime() + deferMs * 1_000_000L;
-        deferred.push(m);
+    /** Defers a message; the future completes when it is held (written, if it goes to the journal). */
+    private CompletableFuture<Void> startDeferred(Message m, long deferMs) {
+        return deferred.add(m, System.nanoTime() + deferMs * 1_000_000L, backend);
     }
 
     /** Hands queued messages to ready clients, round robin, until one side runs out. */
@@ -354,14 +372,53 @@ final class Channel {
                 }
                 moved++;
             }
-            while ((m = deferred.popIfDue(nowNs)) != null) {
+            while ((m = deferred.popDue(nowNs)) != null) {
                 requeue(m);
                 moved++;
             }
             if (moved > 0) dispatch();
         }
         if (dead != null) sendToDeadLetters(dead);
+        releaseFromJournal(nowNs);
         return moved;
+    }
+
+    /**
+     * Reads the journal's due messages back, a batch at a time, and requeues them; the next batch
+     * follows as soon as one is handed over, while any are due. Called holding no lock.
+     */
+    private void releaseFromJournal(long nowNs) {
+        DeferredJournal journal = deferred.journal();
+        if (journal == null || !journal.hasDue(nowNs)) return;
+        CompletableFuture<List<Message>> read = journal.releaseDue(nowNs, JOURNAL_RELEASE_BATCH);
+        if (read == null) return; // a release is running; it goes on by itself
+        read.thenAccept(msgs -> {
+            if (msgs.isEmpty()) return;
+            released(journal, msgs);
+            releaseFromJournal(System.nanoTime());
+        });
+    }
+
+    /**
+     * Due messages from the journal join the queue: memory if it has room (their journal records
+     * acknowledged at once, as any message in memory), else the disk queue (the records
+     * acknowledged once written there). After shutdown or delete they stay in the journal.
+     */
+    private synchronized void released(DeferredJournal journal, List<Message> msgs) {
+        if (deleted || flushed) return;
+        List<Message> toDisk = null;
+        for (Message m : msgs) {
+            long seq = DiskBackend.takeSeq(m);
+            if (memoryQueue.size() < options.memQueueSize && enqueue(m)) {
+                journal.ack(seq);
+                continue;
+            }
+            m.diskSeq = seq;
+            if (toDisk == null) toDisk = new ArrayList<>();
+            toDisk.add(m);
+        }
+        if (toDisk != null) backend.writeBack(toDisk, journal.backend()).thenRun(this::clientReady);
+        dispatch();
     }
 
     /**
@@ -401,7 +458,9 @@ final class Channel {
     /** Drops queued, in-flight, deferred and on-disk messages (HTTP /channel/empty). */
     synchronized CompletableFuture<Void> empty() {
         dropMemory();
-        return backend == null ? DONE : backend.empty();
+        if (backend == null) return DONE;
+        if (deferred.journal() == null) return backend.empty();
+        return CompletableFuture.allOf(backend.empty(), deferred.journal().empty());
     }
 
     private void dropMemory() {
@@ -410,7 +469,7 @@ final class Channel {
         for (Message m : inFlight.values()) m.owner = null;
         inFlight.clear();
         inFlightByTimeout.drain();
-        deferred.drain();
+        deferred.clearMemory();
         for (Consumer c : clients) c.counters().clearInFlight();
     }
 
@@ -419,14 +478,16 @@ final class Channel {
         deleted = true;
         dropMemory();
         if (backend != null) backend.delete();
+        if (deferred.journal() != null) deferred.journal().delete();
         List<Consumer> out = new ArrayList<>(clients);
         clients.clear();
         return out;
     }
 
     /**
-     * Shutdown: memory, in-flight and deferred messages go to disk (losing their in-flight and
-     * defer state, as NSQ), then the queue is closed. Ephemeral channels just drop theirs.
+     * Shutdown: memory and in-flight messages go to disk (losing their in-flight state, as NSQ),
+     * deferred ones too (losing their defer, as NSQ) or, with --persist-deferred, to the journal
+     * with their due times; then the queues are closed. Ephemeral channels just drop theirs.
      */
     synchronized CompletableFuture<Void> flushAndClose() {
         flushed = true;
@@ -436,10 +497,15 @@ final class Channel {
         }
         List<Message> held = new ArrayList<>();
         for (Message m : inFlight.values()) held.add(m);
-        for (Message m : deferred.drain()) held.add(m);
         inFlight.clear();
         inFlightByTimeout.drain();
-        return backend.flushAndClose(memoryQueue, this, held);
+        if (!deferred.persists()) { // NSQ: deferred ones go to disk as plain messages, losing their defer
+            held.addAll(deferred.drainMemory());
+            CompletableFuture<Void> closed = backend.flushAndClose(memoryQueue, this, held);
+            return deferred.journal() == null ? closed : closed.thenCompose(v -> deferred.journal().close());
+        }
+        // deferred ones first: their old records here are acknowledged before this queue closes
+        return deferred.saveAndClose(backend).thenCompose(v -> backend.flushAndClose(memoryQueue, this, held));
     }
 
     /**
@@ -465,7 +531,10 @@ final class Channel {
     long backendDepth() { return backend == null ? 0 : backend.depth(); }
     long depth() { return memoryDepth() + backendDepth(); }
     synchronized int inFlightCount() { return inFlight.size(); }
-    synchronized int deferredCount() { return deferred.size(); }
+    synchronized long deferredCount() { return deferred.size(); }
+
+    /** The journal of deferred messages (null for ephemeral channels). */
+    DeferredJournal deferredJournal() { return deferred.journal(); }
     long messageCount() { return messageCount; }
     long requeueCount() { return requeueCount; }
     long timeoutCount() { return timeoutCount; }

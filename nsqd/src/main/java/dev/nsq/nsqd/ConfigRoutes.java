@@ -95,6 +95,7 @@ final class ConfigRoutes {
             case "sync_every" -> o.syncEvery;
             case "sync_timeout" -> o.syncTimeoutMs * 1_000_000L;
             case "max_bytes_per_queue" -> o.maxBytesPerQueue;
+            case "persist_deferred" -> o.persistDeferred;
             case "msg_timeout" -> o.msgTimeoutMs * 1_000_000L;
             case "max_msg_timeout" -> o.maxMsgTimeoutMs * 1_000_000L;
             case "max_msg_size" -> o.maxMsgSize;

@@ -324,9 +324,10 @@ public final class Nsqd implements DaemonMain.Daemon {
     private Channel newChannel(Channel.Spec spec) {
         boolean eph = Names.isEphemeral(spec.channelName());
         Topic t = topics.get(spec.topicName());
-        DiskBackend b = eph || t == null ? null
-                : storage.openBackend(spec.topicName() + ":" + spec.channelName(), t::nextId);
-        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b, deadLetters);
+        String queueName = spec.topicName() + ":" + spec.channelName();
+        DiskBackend b = eph || t == null ? null : storage.openBackend(queueName, t::nextId);
+        DeferredJournal j = b == null ? null : storage.openJournal(queueName, t::nextId);
+        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b, deadLetters, j);
         if (lookup != null) lookup.channelAdded(spec.topicName(), spec.channelName());
         if (!eph) persistMetadata();
         return c;
@@ -356,7 +357,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         List<Consumer> gone = t.deleteChannel(channelName);
         if (gone == null) return false;
         closeClients(gone);
-        if (c != null && c.backend() != null) storage.forget(c.backend());
+        if (c != null) forgetBackends(c);
         if (lookup != null) lookup.channelRemoved(t.name, channelName);
         if (!Names.isEphemeral(channelName)) persistMetadata();
         if (t.ephemeral && t.channelCount() == 0) deleteTopicIfSame(t);
@@ -375,7 +376,13 @@ public final class Nsqd implements DaemonMain.Daemon {
 
     private void forgetBackends(Topic t) {
         if (t.backend() != null) storage.forget(t.backend());
-        for (Channel c : t.channelsSnapshot()) if (c.backend() != null) storage.forget(c.backend());
+        if (t.deferredJournal() != null) storage.forget(t.deferredJournal().backend());
+        for (Channel c : t.channelsSnapshot()) forgetBackends(c);
+    }
+
+    private void forgetBackends(Channel c) {
+        if (c.backend() != null) storage.forget(c.backend());
+        if (c.deferredJournal() != null) storage.forget(c.deferredJournal().backend());
     }
 
     private static void closeClients(List<Consumer> list) {

@@ -37,6 +37,8 @@ public final class NsqdOptions extends DaemonOptions {
     public long maxBytesPerFile = 100L * 1024 * 1024;
     public long syncEvery = 2_500;
     public long syncTimeoutMs = 2_000;
+    /** Ours: deferred messages keep their due time on disk (a journal per topic and channel), not in memory only. */
+    public boolean persistDeferred = false;
     /** Ours: bytes of message bodies one topic or channel may hold (memory, disk, deferred); 0 = unbounded. */
     public long maxBytesPerQueue = 0;
 
@@ -149,6 +151,7 @@ public final class NsqdOptions extends DaemonOptions {
         f.integer("max-bytes-per-file", maxBytesPerFile, "number of bytes per diskqueue file before rolling", v -> maxBytesPerFile = v);
         f.integer("sync-every", syncEvery, "number of messages per diskqueue fsync", v -> syncEvery = v);
         f.duration("sync-timeout", syncTimeoutMs, "duration of time per diskqueue fsync", v -> syncTimeoutMs = v);
+        f.bool("persist-deferred", persistDeferred, "keep deferred messages (DPUB, REQ with a delay) on disk with their due time: they survive a restart (and kill -9 with --mem-queue-size=0 --sync-every=1) and beyond 10000 per channel leave the heap (default false: in memory, as NSQ)", v -> persistDeferred = v);
         f.integer("max-bytes-per-queue", maxBytesPerQueue, "bytes of message bodies one topic or channel may hold (memory, disk, in flight, deferred); a publish that would pass it is refused (0 = unbounded, as NSQ)", v -> maxBytesPerQueue = v);
         f.integer("queue-scan-worker-pool-max", queueScanWorkerPoolMax, "max concurrency for checking in-flight and deferred message timeouts", v -> queueScanWorkerPoolMax = v);
         f.integer("queue-scan-selection-count", queueScanSelectionCount, "number of channels to check per cycle (every 100ms) for in-flight and deferred timeouts", v -> queueScanSelectionCount = v);

@@ -40,12 +40,7 @@ public final class TestNsqd implements AutoCloseable {
 
     /** A new connection subscribed to {@code topic}/{@code channel} (its OK read) with RDY {@code rdy} sent. */
     public WireClient subscribe(String topic, String channel, int rdy) throws Exception {
-        WireClient c = connect();
-        c.cmd("SUB " + topic + " " + channel);
-        String ok = c.readSkippingHeartbeats(5000).text();
-        if (!ok.equals("OK")) throw new AssertionError("SUB " + topic + " " + channel + " -> " + ok);
-        c.cmd("RDY " + rdy);
-        return c;
+        return WireClient.subscribe(tcpPort(), topic, channel, rdy);
     }
 
     public HttpResponse<String> get(String pathAndQuery) throws Exception {
