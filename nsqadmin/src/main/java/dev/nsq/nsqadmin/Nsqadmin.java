@@ -5,6 +5,7 @@ import dev.nsq.nsqadmin.api.AdminActions;
 import dev.nsq.nsqadmin.api.ConfigRoutes;
 import dev.nsq.nsqadmin.api.GraphiteRoutes;
 import dev.nsq.nsqadmin.api.NodeRoutes;
+import dev.nsq.nsqadmin.api.PeekRoutes;
 import dev.nsq.nsqadmin.api.Reply;
 import dev.nsq.nsqadmin.api.TopicRoutes;
 import dev.nsq.nsqadmin.cluster.ClusterInfo;
@@ -72,6 +73,7 @@ public final class Nsqadmin implements DaemonMain.Daemon {
         r.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         r.get(base + "/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK"));
         new TopicRoutes(ci, admin).mount(r, base);
+        new PeekRoutes(ci).mount(r, base);
         new NodeRoutes(ci, admin).mount(r, base);
         new GraphiteRoutes(upstream, opts.graphiteUrl, opts.proxyGraphite, opts.statsdIntervalMs).mount(r, base);
         r.get(base + "/api/events").handler(new EventStream(sampler)::handle);

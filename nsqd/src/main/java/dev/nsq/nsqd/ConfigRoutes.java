@@ -99,6 +99,8 @@ final class ConfigRoutes {
             case "queue_scan_worker_pool_max" -> o.queueScanWorkerPoolMax;
             case "queue_scan_dirty_percent" -> o.queueScanDirtyPercent;
             case "event_loops" -> o.eventLoops; // ours
+            case "max_bytes_per_queue" -> o.maxBytesPerQueue;
+            case "persist_deferred" -> o.persistDeferred;
             case "msg_timeout" -> o.msgTimeoutMs * 1_000_000L;
             case "max_msg_timeout" -> o.maxMsgTimeoutMs * 1_000_000L;
             case "max_msg_size" -> o.maxMsgSize;
@@ -111,6 +113,7 @@ final class ConfigRoutes {
             case "min_output_buffer_timeout" -> o.minOutputBufferTimeoutMs * 1_000_000L;
             case "output_buffer_timeout" -> o.outputBufferTimeoutMs * 1_000_000L;
             case "max_channel_consumers" -> o.maxChannelConsumers;
+            case "max_attempts" -> o.maxAttempts;
             case "deflate" -> o.deflate;
             case "max_deflate_level" -> o.maxDeflateLevel;
             case "snappy" -> o.snappy;

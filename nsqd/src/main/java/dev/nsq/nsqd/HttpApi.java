@@ -99,6 +99,9 @@ final class HttpApi {
         r.post("/channel/empty").handler(tc::emptyChannel);
         r.post("/channel/pause").handler(ctx -> tc.pauseChannel(ctx, true));
         r.post("/channel/unpause").handler(ctx -> tc.pauseChannel(ctx, false));
+        PeekRoutes peek = new PeekRoutes(nsqd, tc); // ours
+        r.get("/topic/peek").handler(peek::topic);
+        r.get("/channel/peek").handler(peek::channel);
         ConfigRoutes config = new ConfigRoutes(nsqd, this);
         r.get("/config/:opt").handler(config::get);
         r.put("/config/:opt").handler(config::put);

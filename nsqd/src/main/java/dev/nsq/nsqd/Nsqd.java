@@ -71,6 +71,8 @@ public final class Nsqd implements DaemonMain.Daemon {
     private volatile boolean exiting;
     private volatile LookupLoop lookup;
     private ChannelPrecreation precreation;
+    /** Null unless --max-attempts is set. */
+    private final DeadLetters deadLetters;
 
     public Nsqd(NsqdOptions options) {
         this(null, options);
@@ -81,6 +83,8 @@ public final class Nsqd implements DaemonMain.Daemon {
         this.options = options;
         this.vertx = vertx;
         this.ownsVertx = vertx == null;
+        this.deadLetters = options.maxAttempts <= 0 ? null
+                : new DeadLetters(options.maxAttempts, (topic, bodies) -> publish(topic, bodies, 0));
     }
 
     /**
@@ -320,9 +324,10 @@ public final class Nsqd implements DaemonMain.Daemon {
     private Channel newChannel(Channel.Spec spec) {
         boolean eph = Names.isEphemeral(spec.channelName());
         Topic t = topics.get(spec.topicName());
-        DiskBackend b = eph || t == null ? null
-                : storage.openBackend(spec.topicName() + ":" + spec.channelName(), t::nextId);
-        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b);
+        String queueName = spec.topicName() + ":" + spec.channelName();
+        DiskBackend b = eph || t == null ? null : storage.openBackend(queueName, t::nextId);
+        DeferredJournal j = b == null ? null : storage.openJournal(queueName, t::nextId);
+        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b, deadLetters, j);
         if (lookup != null) lookup.channelAdded(spec.topicName(), spec.channelName());
         if (!eph) persistMetadata();
         return c;
@@ -352,7 +357,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         List<Consumer> gone = t.deleteChannel(channelName);
         if (gone == null) return false;
         closeClients(gone);
-        if (c != null && c.backend() != null) storage.forget(c.backend());
+        if (c != null) forgetBackends(c);
         if (lookup != null) lookup.channelRemoved(t.name, channelName);
         if (!Names.isEphemeral(channelName)) persistMetadata();
         if (t.ephemeral && t.channelCount() == 0) deleteTopicIfSame(t);
@@ -371,7 +376,13 @@ public final class Nsqd implements DaemonMain.Daemon {
 
     private void forgetBackends(Topic t) {
         if (t.backend() != null) storage.forget(t.backend());
-        for (Channel c : t.channelsSnapshot()) if (c.backend() != null) storage.forget(c.backend());
+        if (t.deferredJournal() != null) storage.forget(t.deferredJournal().backend());
+        for (Channel c : t.channelsSnapshot()) forgetBackends(c);
+    }
+
+    private void forgetBackends(Channel c) {
+        if (c.backend() != null) storage.forget(c.backend());
+        if (c.deferredJournal() != null) storage.forget(c.deferredJournal().backend());
     }
 
     private static void closeClients(List<Consumer> list) {

@@ -37,6 +37,10 @@ public final class NsqdOptions extends DaemonOptions {
     public long maxBytesPerFile = 100L * 1024 * 1024;
     public long syncEvery = 2_500;
     public long syncTimeoutMs = 2_000;
+    /** Ours: deferred messages keep their due time on disk (a journal per topic and channel), not in memory only. */
+    public boolean persistDeferred = false;
+    /** Ours: bytes of message bodies one topic or channel may hold (memory, disk, deferred); 0 = unbounded. */
+    public long maxBytesPerQueue = 0;
 
     public long queueScanWorkerPoolMax = 4;
     public long queueScanSelectionCount = 20;
@@ -63,6 +67,9 @@ public final class NsqdOptions extends DaemonOptions {
     public long minOutputBufferTimeoutMs = 25;
     public long outputBufferTimeoutMs = 250;
     public long maxChannelConsumers = 0;
+
+    /** Ours: deliveries after which a requeued or timed-out message goes to its dead-letter topic (0 = off). */
+    public long maxAttempts = 0;
 
     // TLS (see Tls): cert and key enable the tls_v1 feature and the HTTPS listener
     public String tlsCert = "";
@@ -144,6 +151,8 @@ public final class NsqdOptions extends DaemonOptions {
         f.integer("max-bytes-per-file", maxBytesPerFile, "number of bytes per diskqueue file before rolling", v -> maxBytesPerFile = v);
         f.integer("sync-every", syncEvery, "number of messages per diskqueue fsync", v -> syncEvery = v);
         f.duration("sync-timeout", syncTimeoutMs, "duration of time per diskqueue fsync", v -> syncTimeoutMs = v);
+        f.bool("persist-deferred", persistDeferred, "keep deferred messages (DPUB, REQ with a delay) on disk with their due time: they survive a restart (and kill -9 with --mem-queue-size=0 --sync-every=1) and beyond 10000 per channel leave the heap (default false: in memory, as NSQ)", v -> persistDeferred = v);
+        f.integer("max-bytes-per-queue", maxBytesPerQueue, "bytes of message bodies one topic or channel may hold (memory, disk, in flight, deferred); a publish that would pass it is refused (0 = unbounded, as NSQ)", v -> maxBytesPerQueue = v);
         f.integer("queue-scan-worker-pool-max", queueScanWorkerPoolMax, "max concurrency for checking in-flight and deferred message timeouts", v -> queueScanWorkerPoolMax = v);
         f.integer("queue-scan-selection-count", queueScanSelectionCount, "number of channels to check per cycle (every 100ms) for in-flight and deferred timeouts", v -> queueScanSelectionCount = v);
         f.duration("queue-scan-interval", queueScanIntervalMs, "how often a cycle checks in-flight and deferred timeouts", v -> queueScanIntervalMs = v);
@@ -162,6 +171,7 @@ public final class NsqdOptions extends DaemonOptions {
         f.duration("max-output-buffer-timeout", maxOutputBufferTimeoutMs, "maximum client configurable duration of time between flushing to a client", v -> maxOutputBufferTimeoutMs = v);
         f.duration("min-output-buffer-timeout", minOutputBufferTimeoutMs, "minimum client configurable duration of time between flushing to a client", v -> minOutputBufferTimeoutMs = v);
         f.duration("output-buffer-timeout", outputBufferTimeoutMs, "default duration of time between flushing data to clients", v -> outputBufferTimeoutMs = v);
+        f.integer("max-attempts", maxAttempts, "deliveries after which a message that is requeued or times out goes to the topic <topic>.<channel>.dlq instead (0 = never, as NSQ)", v -> maxAttempts = v);
         f.integer("max-channel-consumers", maxChannelConsumers, "maximum channel consumer connection count per nsqd instance (default 0, i.e., unlimited)", v -> maxChannelConsumers = v);
 
         f.string("tls-cert", "", "path to certificate file", v -> tlsCert = v);
@@ -217,6 +227,8 @@ public final class NsqdOptions extends DaemonOptions {
         if (memQueueSize < 0) throw new FlagSet.FlagException("--mem-queue-size must be >= 0");
         if (maxMsgSize <= 0) throw new FlagSet.FlagException("--max-msg-size must be > 0");
         if (maxBodySize <= 0) throw new FlagSet.FlagException("--max-body-size must be > 0");
+        if (maxBytesPerQueue < 0) throw new FlagSet.FlagException("--max-bytes-per-queue must be >= 0");
+        if (maxAttempts < 0 || maxAttempts > 65535) throw new FlagSet.FlagException("--max-attempts must be [0,65535]");
         if (eventLoops < 1) throw new FlagSet.FlagException("--event-loops must be >= 1");
         if (queueScanIntervalMs <= 0) throw new FlagSet.FlagException("--queue-scan-interval must be > 0");
         if (queueScanWorkerPoolMax < 1) throw new FlagSet.FlagException("--queue-scan-worker-pool-max must be >= 1");

@@ -565,6 +565,8 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             Throwable cause = done.handle((v, e) -> e).join();
             while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) cause = cause.getCause();
             String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            // a full queue (--max-bytes-per-queue) accepted nothing: the producer may retry on this connection
+            if (cause instanceof QueueFullException) throw NsqError.nonFatal(failCode, cmd + " failed " + why);
             throw NsqError.fatal(failCode, cmd + " failed " + why);
         }
         client.published(topicName, count);

@@ -69,7 +69,7 @@ final class StatsHandler {
                 List<ChannelStats> cs = new ArrayList<>();
                 for (Channel c : chans) cs.add(channelStats(c, includeClients, topicFilter));
                 topics.add(new TopicStats(t.name, cs, t.depth(), t.backendDepth(), t.messageCount(), t.messageBytes(),
-                        t.isPaused(), topicE2e(t)));
+                        t.isPaused(), topicE2e(t), bounded() ? t.heldBytes() : null, maxBytes()));
             }
         }
         List<ClientStats> producers = null;
@@ -84,7 +84,7 @@ final class StatsHandler {
                 includeMem ? memory() : null, producers);
     }
 
-    private static ChannelStats channelStats(Channel c, boolean includeClients, String topicFilter) {
+    private ChannelStats channelStats(Channel c, boolean includeClients, String topicFilter) {
         List<Consumer> clients = c.clientsSnapshot();
         List<ClientStats> cs = null;
         if (includeClients) {
@@ -93,7 +93,14 @@ final class StatsHandler {
         }
         return new ChannelStats(c.name, c.depth(), c.backendDepth(), c.inFlightCount(), c.deferredCount(), c.messageCount(),
                 c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(),
-                c.e2e == null ? NsqdStats.E2eLatency.NONE : c.e2e.result());
+                c.e2e == null ? NsqdStats.E2eLatency.NONE : c.e2e.result(),
+                nsqd.options().maxAttempts > 0 ? c.deadLetterCount() : null, bounded() ? c.heldBytes() : null, maxBytes());
+    }
+
+    /** --max-bytes-per-queue is set: held bytes and the bound join the figures. */
+    private boolean bounded() { return nsqd.options().maxBytesPerQueue > 0; }
+
+    private Long maxBytes() { return bounded() ? nsqd.options().maxBytesPerQueue : null;
     }
 
     /** The merge of every channel's stream, as NSQ's AggregateChannelE2eProcessingLatency. */

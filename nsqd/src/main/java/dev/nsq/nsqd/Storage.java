@@ -58,10 +58,30 @@ final class Storage {
         if (lock == null) throw new IOException("failed to lock data-path " + dataPath + " (in use by another nsqd)");
     }
 
+    /**
+     * A topic's or channel's disk queue. With --persist-deferred and --mem-queue-size=0 (every message
+     * on disk) it keeps an AckLog, so a message moved to the deferred journal after a REQ is not also
+     * delivered at once from here after a crash (nor is what was finished out of order before it).
+     */
     DiskBackend openBackend(String name, LongSupplier idFallback) {
-        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback);
+        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback, 0,
+                options.persistDeferred && options.memQueueSize == 0);
         open.add(b);
         return b;
+    }
+
+    /**
+     * The journal of a topic's or channel's deferred messages ({@code <queue name>#deferred}); null
+     * unless --persist-deferred, or a journal is left from a run with it (its messages are then still
+     * delivered at their time, and nothing new is written to it).
+     */
+    DeferredJournal openJournal(String queueName, LongSupplier idFallback) {
+        String name = queueName + DeferredJournal.SUFFIX;
+        if (!options.persistDeferred && !Files.exists(dataPath.resolve(name + ".diskqueue.meta.dat"))) return null;
+        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback,
+                DeferredJournal.DUE_BYTES, true);
+        open.add(b);
+        return new DeferredJournal(b);
     }
 
     void forget(DiskBackend b) { open.remove(b); }
