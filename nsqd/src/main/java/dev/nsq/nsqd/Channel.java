@@ -75,6 +75,11 @@ final class Channel {
      */
     private volatile long heldBytes;
 
+    /** A channel without dead letters or a deferred journal (in-memory tests, and the simplest case). */
+    Channel(String topicName, String name, NsqdOptions options, DiskBackend backend) {
+        this(topicName, name, options, backend, null, null);
+    }
+
     Channel(String topicName, String name, NsqdOptions options, DiskBackend backend, DeadLetters deadLetters,
             DeferredJournal journal) {
         this.topicName = topicName;

@@ -176,6 +176,6 @@ class DeadLetterTest {
     void theFlagIsInHelpAndChecked() {
         assertTrue(new NsqdOptions().flagSet().usage().contains("-max-attempts"));
         assertEquals(5, NsqdOptions.fromArgs("--max-attempts=5").maxAttempts);
-        assertThrows(dev.nsq.protocol.flags.FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--max-attempts=70000"));
+        assertThrows(dev.nsq.daemon.flags.FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--max-attempts=70000"));
     }
 }
