@@ -157,17 +157,14 @@ final class HttpApi {
 
     /** Answers 200 (empty) on the request's event loop once disk work is done. */
     static void whenDone(Nsqd nsqd, RoutingContext ctx, java.util.concurrent.CompletableFuture<?> work) {
-        io.vertx.core.Context loop = nsqd.vertx().getOrCreateContext();
-        work.whenComplete((v, e) -> loop.runOnContext(x -> {
-            if (e == null) HttpEnvelope.empty(ctx);
-            else HttpEnvelope.error(ctx, 500, "INTERNAL_ERROR - " + reason(e));
-        }));
+        OnLoop.whenDone(nsqd.vertx().getOrCreateContext(), work, (v, cause) -> {
+            if (cause == null) HttpEnvelope.empty(ctx);
+            else HttpEnvelope.error(ctx, 500, "INTERNAL_ERROR - " + reason(cause));
+        });
     }
 
     /** The innermost cause's message, for an error body (quotes dropped to keep the JSON valid). */
     static String reason(Throwable e) {
-        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) e = e.getCause();
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        return m.replace('"', '\'').replace('\\', '/');
+        return OnLoop.reason(e).replace('"', '\'').replace('\\', '/');
     }
 }

@@ -135,13 +135,12 @@ final class HttpPublish {
             HttpEnvelope.ok(ctx);
             return;
         }
-        io.vertx.core.Context loop = nsqd.vertx().getOrCreateContext();
-        nsqd.publish(topic, bodies, deferMs).whenComplete((v, e) -> loop.runOnContext(x -> {
-            if (e == null) HttpEnvelope.ok(ctx);
+        OnLoop.whenDone(nsqd.vertx().getOrCreateContext(), nsqd.publish(topic, bodies, deferMs), (v, cause) -> {
+            if (cause == null) HttpEnvelope.ok(ctx);
             else if (nsqd.isExiting()) error(ctx, 503, "EXITING");
-            else if (QueueFullException.isCause(e)) error(ctx, 503, "QUEUE_FULL"); // --max-bytes-per-queue
-            else error(ctx, 500, "INTERNAL_ERROR - " + HttpApi.reason(e));
-        }));
+            else if (cause instanceof QueueFullException) error(ctx, 503, "QUEUE_FULL"); // --max-bytes-per-queue
+            else error(ctx, 500, "INTERNAL_ERROR - " + HttpApi.reason(cause));
+        });
     }
 
     /** NSQ's getTopicFromQuery: MISSING_ARG_TOPIC, INVALID_TOPIC. */

@@ -2,7 +2,6 @@ package dev.nsq.nsqd;
 
 import dev.nsq.protocol.MessageId;
 import dev.nsq.protocol.json.PeekedMessages;
-import io.vertx.core.Context;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
@@ -59,15 +58,14 @@ final class PeekRoutes {
     }
 
     private void answer(RoutingContext ctx, CompletableFuture<List<Message>> peeked) {
-        Context loop = nsqd.vertx().getOrCreateContext();
-        peeked.whenComplete((msgs, e) -> loop.runOnContext(x -> {
-            if (e != null) {
-                error(ctx, 500, "INTERNAL_ERROR - " + HttpApi.reason(e));
+        OnLoop.whenDone(nsqd.vertx().getOrCreateContext(), peeked, (msgs, cause) -> {
+            if (cause != null) {
+                error(ctx, 500, "INTERNAL_ERROR - " + HttpApi.reason(cause));
                 return;
             }
             List<PeekedMessages.Peeked> out = new ArrayList<>(msgs.size());
             for (Message m : msgs) out.add(new PeekedMessages.Peeked(MessageId.toHex(m.id), m.attempts, m.timestampNs, m.body));
             json(ctx, new PeekedMessages(out));
-        }));
+        });
     }
 }

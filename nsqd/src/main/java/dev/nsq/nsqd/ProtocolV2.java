@@ -367,17 +367,20 @@ final class ProtocolV2 implements CommandReader.LineHandler {
      * as NSQ's internal error (logged, E_INTERNAL, connection closed); never a reader left paused.
      */
     void continueOnLoop(Continuation next) {
-        client.context.runOnContext(v -> {
-            try {
-                next.run();
-                release();
-            } catch (NsqError e) {
-                fail(e);
-                if (!e.isFatal()) release();
-            } catch (Throwable t) {
-                onFailure(t);
-            }
-        });
+        client.context.runOnContext(v -> resume(next));
+    }
+
+    /** {@link #continueOnLoop}'s body, for a caller already on the connection's loop. */
+    private void resume(Continuation next) {
+        try {
+            next.run();
+            release();
+        } catch (NsqError e) {
+            fail(e);
+            if (!e.isFatal()) release();
+        } catch (Throwable t) {
+            onFailure(t);
+        }
     }
 
     private void sub(List<String> p) throws NsqError {
@@ -552,19 +555,17 @@ final class ProtocolV2 implements CommandReader.LineHandler {
     private void publish(String cmd, String failCode, String topicName, List<byte[]> bodies, long deferMs) throws NsqError {
         java.util.concurrent.CompletableFuture<Void> done = nsqd.publish(topicName, bodies, deferMs);
         if (done.isDone()) {
-            published(cmd, failCode, topicName, bodies.size(), done);
+            published(cmd, failCode, topicName, bodies.size(), OnLoop.failure(done));
             return;
         }
         hold();
-        done.whenComplete((v, e) -> continueOnLoop(() -> published(cmd, failCode, topicName, bodies.size(), done)));
+        OnLoop.whenDone(client.context, done, (v, cause) -> resume(() -> published(cmd, failCode, topicName, bodies.size(), cause)));
     }
 
-    private void published(String cmd, String failCode, String topicName, int count,
-                           java.util.concurrent.CompletableFuture<Void> done) throws NsqError {
-        if (done.isCompletedExceptionally()) {
-            Throwable cause = done.handle((v, e) -> e).join();
-            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) cause = cause.getCause();
-            String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    /** Answers a publish: OK, or the failure's error frame ({@code cause} null on success). */
+    private void published(String cmd, String failCode, String topicName, int count, Throwable cause) throws NsqError {
+        if (cause != null) {
+            String why = OnLoop.reason(cause);
             // a full queue (--max-bytes-per-queue) accepted nothing: the producer may retry on this connection
             if (cause instanceof QueueFullException) throw NsqError.nonFatal(failCode, cmd + " failed " + why);
             throw NsqError.fatal(failCode, cmd + " failed " + why);

@@ -1,7 +1,5 @@
 package dev.nsq.nsqd;
 
-import java.util.concurrent.CompletionException;
-
 /**
  * A publish refused by --max-bytes-per-queue (ours): it would take the topic, or one of its
  * channels, over the bound. Nothing of it was accepted, so the producer may simply retry once
@@ -11,11 +9,5 @@ import java.util.concurrent.CompletionException;
 final class QueueFullException extends RuntimeException {
     QueueFullException(String what, long heldBytes, long maxBytes) {
         super(what + " is full (" + heldBytes + " of " + maxBytes + " bytes held)", null, false, false);
-    }
-
-    /** True when {@code e}, or what it wraps, is a refusal of this kind. */
-    static boolean isCause(Throwable e) {
-        while (e instanceof CompletionException && e.getCause() != null) e = e.getCause();
-        return e instanceof QueueFullException;
     }
 }
