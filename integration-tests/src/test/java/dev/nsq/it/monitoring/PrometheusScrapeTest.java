@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * A real Prometheus (Debian's package, /usr/bin/prometheus; .ci/run installs it) runs the project's
  * monitoring/prometheus/prometheus.yml, only its target lists pointed at a local nsqd and nsqlookupd,
  * and answers PromQL over its HTTP API: the depth of a topic this test filled, the lookupd's view of
- * it, and every query of the provisioned Grafana dashboard.
+ * it, and every query of the provisioned Grafana dashboard; Chromium shows the topic in Prometheus' page
+ * (target/screenshots/prometheus-topic-depth.png).
  */
 class PrometheusScrapeTest {
     static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
@@ -74,8 +75,10 @@ class PrometheusScrapeTest {
                     if (!expr.contains("rate(") && r.path("data").path("result").isEmpty()) empty.add(expr);
                 }
                 assertEquals(List.of(), empty, "dashboard queries (no rate) with no data after a scrape");
-                System.out.printf("PrometheusScrapeTest: %s = %s through Prometheus %s; %d dashboard queries run%n",
-                        depth, filled, version(api), dashboard.panelQueries.size());
+                Path shot = screenshot(api + "/graph?g0.expr=" + URLEncoder.encode("nsq_topic_depth", StandardCharsets.UTF_8)
+                        + "&g0.tab=1", "prometheus-topic-depth.png");
+                System.out.printf("PrometheusScrapeTest: %s = %s through Prometheus %s; %d dashboard queries run; %s%n",
+                        depth, filled, version(api), dashboard.panelQueries.size(), shot);
             } catch (Throwable t) {
                 System.err.println("prometheus log:\n" + Files.readString(log.toPath()));
                 throw t;
@@ -84,6 +87,20 @@ class PrometheusScrapeTest {
                 if (!prometheus.waitFor(10, TimeUnit.SECONDS)) prometheus.destroyForcibly();
             }
         }
+    }
+
+    /** What a user sees: Prometheus' page in headless Chromium (Debian's; the nsqadmin browser tests' flags). */
+    private static Path screenshot(String url, String name) throws Exception {
+        Path out = Path.of("target", "screenshots", name).toAbsolutePath();
+        Files.createDirectories(out.getParent());
+        Files.deleteIfExists(out);
+        Process p = new ProcessBuilder("/usr/bin/chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--disable-background-networking", "--hide-scrollbars", "--window-size=1100,470",
+                "--virtual-time-budget=3000", "--screenshot=" + out, url).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "Chromium finished");
+        assertTrue(Files.exists(out) && Files.size(out) > 0, "a screenshot of " + url);
+        return out;
     }
 
     private static JsonNode query(String api, String promql) throws Exception {
