@@ -99,7 +99,7 @@ phase "base images (docker/build-bases.sh)"
 docker/build-bases.sh
 
 phase "image build (Dockerfile: Maven, jlink, runtime)"
-docker build --network host -t "$IMAGE" --build-arg BUILD_IMAGE="$BUILD_BASE" --build-arg RUNTIME_IMAGE="$RUNTIME_BASE" . \
+docker build --network host --force-rm -t "$IMAGE" --build-arg BUILD_IMAGE="$BUILD_BASE" --build-arg RUNTIME_IMAGE="$RUNTIME_BASE" . \
   > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" >&2; fail "docker build (log: $OUT/build.log)"; }
 size_mb=$(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f", $1/1e6}')
 echo "$IMAGE: ${size_mb} MB"
