@@ -18,6 +18,7 @@ WORKDIR /src
 # artifact Central does not have).
 COPY pom.xml ./
 COPY common-protocol/pom.xml common-protocol/
+COPY common-daemon/pom.xml common-daemon/
 COPY common-cluster/pom.xml common-cluster/
 COPY nsqd/pom.xml nsqd/
 COPY nsqlookupd/pom.xml nsqlookupd/

@@ -5,6 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-jar=benchmarks/target/benchmarks-1.3.0-SNAPSHOT.jar
+. bin/lib/launch.sh # nsq_jar
+jar="$(nsq_jar benchmarks)"
 if [ ! -f "$jar" ]; then mvn -B -q -DskipTests package; fi
 exec java -cp "$jar:benchmarks/target/lib/*" org.openjdk.jmh.Main "$@"

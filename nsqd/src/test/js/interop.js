@@ -176,12 +176,27 @@ async function main() {
   writer.close()
 
   const reader = await consume(opts)
-  // Give nsqd a moment to receive the final FINs before we drop the socket;
-  // closing immediately would requeue them server-side (harmless but noisy).
-  setTimeout(() => {
-    reader.close()
-    finishAndExit(0)
-  }, 200)
+  // Drop the socket only once nsqd has the final FINs (closing earlier would requeue them
+  // server-side): a fixed grace period was too short on a loaded machine.
+  await finFlushed(opts)
+  reader.close()
+  finishAndExit(0)
+}
+
+/** Resolves once nsqd's channel has nothing in flight (or after 10 s, or without --nsqd-http). */
+async function finFlushed(opts) {
+  if (!opts.nsqdHttp) return
+  const deadline = Date.now() + 10000
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://${opts.nsqdHttp}/stats?format=json&topic=${opts.topic}&channel=${opts.channel}`)
+      const stats = await res.json()
+      if (stats.topics[0].channels[0].in_flight_count === 0) return
+    } catch (e) {
+      log('stats:', e && e.message)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }
 
 main().catch((err) => finishAndExit(1, `failed: ${err && err.stack ? err.stack : err}`))

@@ -23,7 +23,21 @@
     return Math.round(ns / 1e3) + "µs";
   }
   const hasE2e = l => !!(l && l.percentiles && l.percentiles.length);
-  NSQ.ui = { pausedBadge, memDisk, card, e2e, hasE2e };
+  function size(b) {
+    if (b >= 1 << 30) return (b / (1 << 30)).toFixed(1) + " GiB";
+    if (b >= 1 << 20) return (b / (1 << 20)).toFixed(1) + " MiB";
+    if (b >= 1 << 10) return (b / (1 << 10)).toFixed(1) + " KiB";
+    return num(b) + " B";
+  }
+  /** Bytes held against nsqd's --max-bytes-per-queue (ours), when nsqd reports them: a card, or "". */
+  function heldCard(o, id) {
+    if (o.held_bytes == null) return "";
+    const fullest = (o.nodes || []).reduce((m, n) => n.max_bytes ? Math.max(m, n.held_bytes / n.max_bytes) : m,
+      o.max_bytes ? o.held_bytes / o.max_bytes : 0);
+    return card("Held bytes", size(o.held_bytes), "of " + size(o.max_bytes) + ((o.nodes || []).length > 1 ? " per node" : "") +
+      " · " + Math.round(fullest * 100) + "% full", id);
+  }
+  NSQ.ui = { pausedBadge, memDisk, card, e2e, hasE2e, size, heldCard };
 
   // ---------------------------------------------------------------- Streams
 
@@ -78,6 +92,9 @@
     const topic = params[0];
     const path = "/api/topics/" + enc(topic);
     let data = null, error = null, loading = false;
+    // the live figures are redrawn; the Peek panel below them is not
+    const live = el.appendChild(document.createElement("div"));
+    NSQ.peekPanel(el.appendChild(document.createElement("div")), topic, null);
 
     async function load() {
       if (loading) return;
@@ -89,7 +106,7 @@
 
     function render() {
       if (error) setBanner(error.message, true); else if (data) setBanner(data.message);
-      if (!data) { NSQ.setHtml(el, error ? "" : '<p class="muted">Loading…</p>'); return; }
+      if (!data) { NSQ.setHtml(live, error ? "" : '<p class="muted">Loading…</p>'); return; }
       const s = topicOfSnap(topic) || { rates: [], depths: [], nodes: [], channels: [] };
       const hist = NSQ.live.snap ? NSQ.live.snap.history_ms : 0;
       const nodes = data.nodes || [];
@@ -102,8 +119,9 @@
       const chanSnap = c => (s.channels || []).find(y => y.channel_name === c.channel_name) || {};
       const gone = !nodes.length;
       const showE2e = hasE2e(data.e2e_processing_latency) || chans.some(c => hasE2e(c.e2e_processing_latency));
+      const showDead = chans.some(c => c.dead_letter_count != null);
 
-      NSQ.setHtml(el,
+      NSQ.setHtml(live,
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / topic</div>' +
         '<div class="page-head"><h1 id="topic-name">' + esc(topic) + "</h1>" + pausedBadge(data.paused) +
         (gone ? ' <span class="badge bad">not on any node</span>' : "") +
@@ -117,6 +135,7 @@
         card("Topic depth", num(data.depth), memDisk(data) + " mem + disk", "topic-depth") +
         card("Channel depth", num(chans.reduce((a, c) => a + c.depth, 0)), "waiting in channels") +
         card("Messages", num(data.message_count), null, "topic-messages") +
+        heldCard(data, "topic-held-bytes") +
         card("Rate", rate(s.rate)) +
         card("In-flight", num(inFlight), "over all channels") +
         card("Deferred", num(deferred)) +
@@ -142,14 +161,16 @@
         '<div class="panel"><h2>Channels <span class="count">' + chans.length + "</span></h2>" +
         (chans.length ? '<div class="table-wrap"><table id="channels"><thead><tr><th>Channel</th><th class="l hide-sm">Rate</th><th>Depth</th>' +
           '<th class="hide-sm">Memory + Disk</th><th>In-Flight</th><th class="hide-sm">Deferred</th><th class="hide-sm">Requeued</th>' +
-          '<th class="hide-sm">Timed Out</th><th>Messages</th><th>Connections</th>' + (showE2e ? '<th class="l hide-sm">E2E Latency</th>' : "") +
+          '<th class="hide-sm">Timed Out</th>' + (showDead ? '<th class="hide-sm">Dead-lettered</th>' : "") +
+          "<th>Messages</th><th>Connections</th>" + (showE2e ? '<th class="l hide-sm">E2E Latency</th>' : "") +
           "</tr></thead><tbody>" +
           chans.map(c => { const cs = chanSnap(c); return '<tr data-channel="' + esc(c.channel_name) + '"><td class="name"><a href="' +
             href("/topics/" + enc(topic) + "/" + enc(c.channel_name)) + '" data-nav>' + esc(c.channel_name) + "</a>" + pausedBadge(c.paused) +
             '</td><td class="hide-sm">' + g().spark(cs.rates, 110, 24, { title: "rate" }) + "</td><td>" + num(c.depth) +
             '</td><td class="hide-sm">' + memDisk(c) + "</td><td>" + num(c.in_flight_count) + '</td><td class="hide-sm">' +
             num(c.deferred_count) + '</td><td class="hide-sm">' + num(c.requeue_count) + '</td><td class="hide-sm">' +
-            num(c.timeout_count) + "</td><td>" + num(c.message_count) + "</td><td>" + num(c.client_count) + "</td>" +
+            num(c.timeout_count) + "</td>" + (showDead ? '<td class="hide-sm dead-letters">' + num(c.dead_letter_count) + "</td>" : "") +
+            "<td>" + num(c.message_count) + "</td><td>" + num(c.client_count) + "</td>" +
             (showE2e ? '<td class="l hide-sm">' + e2e(c.e2e_processing_latency) + "</td>" : "") + "</tr>"; }).join("") +
           "</tbody></table></div>" : '<div class="empty">No channels: messages stay in the topic until a consumer subscribes.</div>') +
         "</div>");
@@ -206,6 +227,8 @@
     const topic = params[0], channel = params[1];
     const path = "/api/topics/" + enc(topic) + "/" + enc(channel);
     let data = null, error = null, loading = false;
+    const live = el.appendChild(document.createElement("div"));
+    NSQ.peekPanel(el.appendChild(document.createElement("div")), topic, channel);
 
     async function load() {
       if (loading) return;
@@ -227,14 +250,14 @@
 
     function render() {
       if (error) setBanner(error.message, true); else if (data) setBanner(data.message);
-      if (!data) { NSQ.setHtml(el, error ? "" : '<p class="muted">Loading…</p>'); return; }
+      if (!data) { NSQ.setHtml(live, error ? "" : '<p class="muted">Loading…</p>'); return; }
       const t = topicOfSnap(topic);
       const s = (t && (t.channels || []).find(c => c.channel_name === channel)) || { rates: [], depths: [] };
       const hist = NSQ.live.snap ? NSQ.live.snap.history_ms : 0;
       const nodes = data.nodes || [];
       const clients = data.clients || [];
       const now = Date.now() / 1000;
-      NSQ.setHtml(el,
+      NSQ.setHtml(live,
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / <a href="' + href("/topics/" + enc(topic)) + '" data-nav>' +
         esc(topic) + "</a> / channel</div>" +
         '<div class="page-head"><h1 id="channel-name">' + esc(channel) + "</h1>" + pausedBadge(data.paused) +
@@ -251,9 +274,12 @@
         card("Deferred", num(data.deferred_count)) +
         card("Requeued", num(data.requeue_count)) +
         card("Timed out", num(data.timeout_count)) +
+        (data.dead_letter_count != null ? card("Dead-lettered", num(data.dead_letter_count), 'to <a href="' +
+          href("/topics/" + enc(data.dead_letter_topic)) + '" data-nav>' + esc(data.dead_letter_topic) + "</a>", "channel-dead-letters") : "") +
         card("Messages", num(data.message_count)) +
         card("Rate", rate(s.rate)) +
         card("Connections", num(data.client_count)) +
+        heldCard(data, "channel-held-bytes") +
         (hasE2e(data.e2e_processing_latency) ? card("E2E latency", '<span style="font-size:14px">' + e2e(data.e2e_processing_latency) + "</span>") : "") +
         "</div>" +
         '<div class="graphs">' + g().card("Message rate", rate(s.rate), s.rates, "#2563eb", hist) +

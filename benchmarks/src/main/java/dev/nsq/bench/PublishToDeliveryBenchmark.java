@@ -58,7 +58,7 @@ public class PublishToDeliveryBenchmark {
         o.httpAddress = "127.0.0.1:0";
         o.dataPath = Files.createTempDirectory("nsqd-bench").toString();
         o.logLevel = "warn";
-        dev.nsq.protocol.flags.LogLevel.apply("warn");
+        dev.nsq.daemon.logging.LogLevel.apply("warn");
         nsqd = new Nsqd(o);
         nsqd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         int port = nsqd.tcpPort();

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Starts Vert.x for a daemon: clustered over Hazelcast when {@link ClusterOptions#enabled()}, plain
  * otherwise. Hazelcast joins by an explicit TCP-IP member list (multicast off) so it works on
  * loopback and in docker-compose alike, with join waits cut to zero (cluster formation ~13 s with
- * Hazelcast's defaults, ~4 s so; bench/LESSONS.md).
+ * Hazelcast's defaults, ~4 s so; docs/performance-notes.md).
  */
 public final class ClusterBootstrap {
     private static final Logger log = LoggerFactory.getLogger(ClusterBootstrap.class);

@@ -1,6 +1,6 @@
 package dev.nsq.cluster;
 
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.FlagSet;
 
 import java.util.ArrayList;
 import java.util.List;

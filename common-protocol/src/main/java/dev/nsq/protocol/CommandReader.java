@@ -15,6 +15,11 @@ import java.util.List;
  * have arrived. So a command is answered as soon as NSQ would answer it (an MPUB count is judged
  * before the messages arrive), and a slow client costs only the bytes it has sent.
  *
+ * <p>A reader may be given a turn: the number of steps (lines and requested reads) it handles per
+ * {@link #feed}, {@link #proceed} or {@link #resume} call. When a turn runs out the call returns
+ * false and the owner calls {@link #proceed()} later, so a connection with a backlog of commands
+ * shares its event loop with the others instead of holding it.
+ *
  * <p>Not thread-safe: owned by one connection's event loop.
  */
 public final class CommandReader {
@@ -44,6 +49,7 @@ public final class CommandReader {
 
     private final LineHandler handler;
     private final int maxLineLength;
+    private final int stepsPerTurn;
     private ByteBuf cumulation;
     private int pendingLength = -1;
     private Step pendingStep;
@@ -51,9 +57,15 @@ public final class CommandReader {
     private boolean paused;
     private boolean processing;
 
+    /** A reader that handles everything it can per call (no turns). */
     public CommandReader(LineHandler handler, int maxLineLength) {
+        this(handler, maxLineLength, Integer.MAX_VALUE);
+    }
+
+    public CommandReader(LineHandler handler, int maxLineLength, int stepsPerTurn) {
         this.handler = handler;
         this.maxLineLength = maxLineLength;
+        this.stepsPerTurn = stepsPerTurn;
     }
 
     /** Requests the next {@code length} bytes of the stream for {@code step} (call from a handler). */
@@ -72,30 +84,41 @@ public final class CommandReader {
     /** Holds parsing until {@link #resume()}, for a command that completes asynchronously. */
     public void pause() { paused = true; }
 
-    public void resume() {
+    /** Parses on after {@link #pause()}; false when the turn ran out (call {@link #proceed()} later). */
+    public boolean resume() {
         paused = false;
-        if (!processing) process();
+        return processing || process();
+    }
+
+    /** Parses on after a turn ran out; false when this turn ran out too. */
+    public boolean proceed() {
+        return processing || process();
     }
 
     public boolean isStopped() { return stopped; }
 
-    /** Appends what arrived (the caller keeps ownership of {@code in}) and parses what it can. */
-    public void feed(ByteBuf in) {
-        if (stopped) return;
+    /**
+     * Appends what arrived (the caller keeps ownership of {@code in}) and parses what it can in one
+     * turn; false when the turn ran out with bytes left (call {@link #proceed()} later).
+     */
+    public boolean feed(ByteBuf in) {
+        if (stopped) return true;
         if (cumulation == null) {
             cumulation = ByteBufAllocator.DEFAULT.buffer(Math.max(256, in.readableBytes()));
         } else if (cumulation.readerIndex() > 0 && cumulation.writableBytes() < in.readableBytes()) {
             cumulation.discardReadBytes();
         }
         cumulation.writeBytes(in, in.readerIndex(), in.readableBytes());
-        process();
+        return processing || process();
     }
 
-    private void process() {
+    private boolean process() {
         processing = true;
+        int budget = stepsPerTurn;
         try {
             boolean more = true;
             while (more && !stopped && !paused && cumulation != null) {
+                if (budget-- == 0) return false;
                 try {
                     more = step();
                 } catch (Throwable t) {
@@ -105,6 +128,7 @@ public final class CommandReader {
                     handler.onFailure(t);
                 }
             }
+            return true;
         } finally {
             processing = false;
             if (stopped) release();

@@ -1,7 +1,7 @@
 package dev.nsq.nsqadmin;
 
+import dev.nsq.daemon.logging.LogLevel;
 import dev.nsq.nsqadmin.api.ConfigRoutes;
-import dev.nsq.protocol.flags.LogLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

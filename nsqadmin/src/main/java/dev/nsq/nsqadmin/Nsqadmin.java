@@ -1,9 +1,11 @@
 package dev.nsq.nsqadmin;
 
+import dev.nsq.daemon.DaemonMain;
 import dev.nsq.nsqadmin.api.AdminActions;
 import dev.nsq.nsqadmin.api.ConfigRoutes;
 import dev.nsq.nsqadmin.api.GraphiteRoutes;
 import dev.nsq.nsqadmin.api.NodeRoutes;
+import dev.nsq.nsqadmin.api.PeekRoutes;
 import dev.nsq.nsqadmin.api.Reply;
 import dev.nsq.nsqadmin.api.TopicRoutes;
 import dev.nsq.nsqadmin.cluster.ClusterInfo;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * event stream, {@code /config}, {@code /ping} and the pages. Usable without {@link Main}; its
  * {@link #start()} completes once listening, and {@link #httpPort()} is then the real port.
  */
-public final class Nsqadmin {
+public final class Nsqadmin implements DaemonMain.Daemon {
     private static final Logger log = LoggerFactory.getLogger(Nsqadmin.class);
     /** A request body above this is refused; NSQ reads at most 1 MiB of a /config value. */
     private static final long MAX_BODY_BYTES = 1024 * 1024 + 1;
@@ -51,6 +53,7 @@ public final class Nsqadmin {
         this.ownsVertx = ownsVertx;
     }
 
+    @Override
     public Future<Void> start() {
         try {
             opts.validate();
@@ -70,6 +73,7 @@ public final class Nsqadmin {
         r.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         r.get(base + "/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK"));
         new TopicRoutes(ci, admin).mount(r, base);
+        new PeekRoutes(ci).mount(r, base);
         new NodeRoutes(ci, admin).mount(r, base);
         new GraphiteRoutes(upstream, opts.graphiteUrl, opts.proxyGraphite, opts.statsdIntervalMs).mount(r, base);
         r.get(base + "/api/events").handler(new EventStream(sampler)::handle);
@@ -104,6 +108,7 @@ public final class Nsqadmin {
     public int httpPort() { return server == null ? 0 : server.actualPort(); }
 
     /** Stops sampling and listening; closes the Vert.x instance only if this object made it. Idempotent. */
+    @Override
     public Future<Void> stop() {
         if (sampler != null) sampler.stop();
         HttpServer s = server;

@@ -1,11 +1,9 @@
 package dev.nsq.nsqadmin;
 
-import dev.nsq.protocol.flags.ConfigFile;
-import dev.nsq.protocol.flags.FlagSet;
-import dev.nsq.protocol.flags.LogLevel;
+import dev.nsq.daemon.DaemonOptions;
+import dev.nsq.daemon.flags.FlagSet;
+import dev.nsq.daemon.logging.LogLevel;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +13,12 @@ import java.util.Map;
  * milliseconds, the {@code Ms} suffix). Built once by {@link #fromArgs} or by a test; afterwards
  * only {@code PUT /config/...} changes the lookupd list and the log level, through {@link Nsqadmin}.
  */
-public final class NsqadminOptions {
+public final class NsqadminOptions extends DaemonOptions {
     public static final String DEFAULT_HTTP_ADDRESS = "0.0.0.0:4171";
     public static final long DEFAULT_SAMPLE_INTERVAL_MS = 2_000;
     public static final long DEFAULT_HISTORY_MS = 10 * 60_000;
 
-    // basic
-    public String logLevel = "info";
-    public String logPrefix = "[nsqadmin] ";
+    // basic (help, version, config, log level and prefix: DaemonOptions)
     public String httpAddress = DEFAULT_HTTP_ADDRESS;
     public String basePath = "/";
     public String devStaticDir = "";
@@ -63,40 +59,20 @@ public final class NsqadminOptions {
             "nsqd_http_addresses", "nsqd-http-address",
             "admin_users", "admin-user");
 
-    /** Keys of the config file that name no option (skipped, as NSQ does); Main logs them. */
-    public final List<String> ignoredConfigKeys = new ArrayList<>();
-
-    public boolean showVersion;
-    public boolean showHelp;
-
     /** Parses NSQ-style flags, then {@code --config} for the flags not given. Throws {@link FlagSet.FlagException}. */
     public static NsqadminOptions fromArgs(String... args) {
         NsqadminOptions o = new NsqadminOptions();
-        String[] config = {""};
-        FlagSet f = o.flagSet(config);
-        f.parse(args);
-        if (!config[0].isEmpty() && !o.showHelp && !o.showVersion) {
-            try {
-                o.ignoredConfigKeys.addAll(ConfigFile.apply(f, Path.of(config[0]), CFG_ALIASES));
-            } catch (IOException e) {
-                throw new FlagSet.FlagException("failed to load config file " + config[0] + " - " + e);
-            }
-        }
+        o.parse(args, CFG_ALIASES);
         if (!o.showHelp && !o.showVersion) o.validate();
         return o;
     }
 
-    public FlagSet flagSet() { return flagSet(new String[1]); }
+    public NsqadminOptions() { super("[nsqadmin] "); }
 
-    private FlagSet flagSet(String[] configPath) {
+    @Override
+    public FlagSet flagSet() {
         FlagSet f = new FlagSet("nsqadmin");
-        f.bool("help", false, "print usage and exit", v -> showHelp = v);
-        f.bool("h", false, "print usage and exit", v -> showHelp = v);
-        f.string("config", "", "path to config file", v -> configPath[0] = v);
-        f.bool("version", false, "print version string", v -> showVersion = v);
-        f.string("log-level", "info", "set log verbosity: debug, info, warn, error, or fatal", v -> logLevel = v);
-        f.string("log-prefix", "[nsqadmin] ", "log message prefix", v -> logPrefix = v);
-        f.bool("verbose", false, "[deprecated] has no effect, use --log-level", v -> { });
+        basicFlags(f);
         f.string("http-address", DEFAULT_HTTP_ADDRESS, "<addr>:<port> to listen on for HTTP clients", v -> httpAddress = v);
         f.string("base-path", "/", "URL base path", v -> basePath = v);
         f.string("dev-static-dir", "", "(development use only)", v -> devStaticDir = v);

@@ -31,7 +31,7 @@ final class ClientTimers {
     void restartHeartbeat() {
         cancel();
         if (stopped) return;
-        long interval = client.heartbeatIntervalMs;
+        long interval = client.settings.heartbeatIntervalMs;
         if (interval <= 0) return;
         heartbeatTimer = vertx.setPeriodic(interval, id -> client.sendResponse(Frames.HEARTBEAT));
         armDeadline(2 * interval);
@@ -43,7 +43,7 @@ final class ClientTimers {
         deadlineTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
             deadlineTimer = -1;
             if (stopped) return;
-            long limitMs = 2 * client.heartbeatIntervalMs;
+            long limitMs = 2 * client.settings.heartbeatIntervalMs;
             if (limitMs <= 0) return;
             long idleMs = (System.nanoTime() - lastLineNs) / 1_000_000L;
             if (idleMs >= limitMs) {

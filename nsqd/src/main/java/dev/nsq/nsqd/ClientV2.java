@@ -1,29 +1,29 @@
 package dev.nsq.nsqd;
 
-import dev.nsq.protocol.FrameType;
-import dev.nsq.protocol.Frames;
-import dev.nsq.protocol.MessageLayout;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import dev.nsq.protocol.json.NsqdStats.ClientStats;
 import io.vertx.core.Context;
 import io.vertx.core.internal.net.NetSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One TCP V2 connection: its negotiated settings, subscription, counters and output path.
+ * One TCP V2 connection as the rest of nsqd sees it: identity, protocol state, subscription and
+ * grant, plus three parts with one owner each:
+ * <ul>
+ *   <li>{@link #settings}: what IDENTIFY negotiated, written on the connection's loop;</li>
+ *   <li>{@link #counters}: delivery counts, written by its channel under the channel's lock;</li>
+ *   <li>{@link #output}: frames out, from any thread, written on the connection's loop.</li>
+ * </ul>
+ * As a {@link Consumer} it is what its channel delivers to.
  *
- * <p>Owned by its connection's event loop; the fields channels read from other threads (state,
- * RDY, in-flight count, sample rate, msg timeout) are volatile. Message frames are encoded by the
- * delivering channel into {@link #pending} under {@link #outLock} and written by one task on the
- * client's loop per burst, so a burst costs one buffer and one flush rather than one per message.
+ * <p>{@link #state} and {@link #readyCount} are written on the connection's loop and read by the
+ * channel on any thread (volatile); {@link #topic} and {@link #channel} are confined to the loop.
  */
-final class ClientV2 {
+final class ClientV2 implements Consumer {
     private static final Logger log = LoggerFactory.getLogger(ClientV2.class);
 
     enum State {
@@ -34,38 +34,17 @@ final class ClientV2 {
 
     final long id;
     final NetSocketInternal socket;
+    /** The event loop this connection lives on. */
     final Context context;
     final String remoteAddress;
     final String remoteIp;
     final long connectTs = System.currentTimeMillis() / 1000;
+    final ClientSettings settings;
+    final ClientCounters counters = new ClientCounters();
+    final ClientOutput output;
 
     volatile State state = State.INIT;
     volatile int readyCount;
-    /** Changed only under the lock of {@link #channel}. */
-    volatile int inFlightCount;
-    volatile long messageCount;
-    volatile long finishCount;
-    volatile long requeueCount;
-    volatile long timeoutCount;
-
-    // negotiated by IDENTIFY
-    volatile String clientId;
-    volatile String hostname;
-    volatile String userAgent = "";
-    volatile long heartbeatIntervalMs;
-    volatile long outputBufferSize = 16 * 1024;
-    volatile long outputBufferTimeoutMs;
-    volatile long msgTimeoutMs;
-    volatile int sampleRate;
-    boolean identified;
-
-    // upgrades negotiated by IDENTIFY (for /stats and the auth server's tls parameter)
-    volatile boolean tls;
-    volatile boolean snappy;
-    volatile boolean deflate;
-    volatile int deflateLevel;
-    /** The TLS session once the handshake is done; null on a plain connection. */
-    volatile javax.net.ssl.SSLSession tlsSession;
 
     /** What the auth server granted (null before AUTH); replaced when re-queried after its TTL. */
     volatile Authorizations auth;
@@ -74,83 +53,61 @@ final class ClientV2 {
 
     Topic topic;
     Channel channel;
-    /** Messages published per topic, for the producers list of /stats. */
-    final Map<String, Long> pubCounts = new ConcurrentHashMap<>();
-
-    private final Object outLock = new Object();
-    private ByteBuf pending;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** The command loop reading this connection (set once, at accept). */
+    ProtocolV2 protocol;
+    /** Messages published per topic, for the producers list of /stats (one counter per topic, no boxing per publish). */
+    final Map<String, AtomicLong> pubCounts = new ConcurrentHashMap<>();
 
     ClientV2(long id, NetSocketInternal socket, Context context, NsqdOptions options) {
         this.id = id;
         this.socket = socket;
         this.context = context;
         this.remoteAddress = socket.remoteAddress() == null ? "" : socket.remoteAddress().host() + ":" + socket.remoteAddress().port();
-        String ip = socket.remoteAddress() == null ? "" : socket.remoteAddress().host();
-        this.remoteIp = ip;
-        this.clientId = ip;
-        this.hostname = ip;
-        this.heartbeatIntervalMs = options.clientTimeoutMs / 2;
-        this.outputBufferTimeoutMs = options.outputBufferTimeoutMs;
-        this.msgTimeoutMs = options.msgTimeoutMs;
+        this.remoteIp = socket.remoteAddress() == null ? "" : socket.remoteAddress().host();
+        this.settings = new ClientSettings(remoteIp, options);
+        this.output = new ClientOutput(socket, context);
     }
 
-    /** RDY allows more and the client is subscribed: the channel may hand it a message. */
-    boolean isReadyForMessages() {
-        int rdy = readyCount;
-        return state == State.SUBSCRIBED && rdy > 0 && inFlightCount < rdy && !closed.get();
+    void published(String topicName, int count) {
+        pubCounts.computeIfAbsent(topicName, k -> new AtomicLong()).addAndGet(count);
     }
 
-    /** Called by the channel, under its lock, from any thread. */
-    void deliver(Message m, int attempts) {
-        synchronized (outLock) {
-            if (pending == null) pending = ByteBufAllocator.DEFAULT.directBuffer(Math.max(256, 34 + m.body.length));
-            MessageLayout.writeFrame(pending, m.timestampNs, attempts, m.id, m.body);
-        }
-        if (flushScheduled.compareAndSet(false, true)) context.runOnContext(v -> flushPending());
+    // ---- Consumer --------------------------------------------------------------------------
+
+    @Override
+    public int readyRoom() {
+        if (state != State.SUBSCRIBED || output.isFull() || output.isClosed()) return 0;
+        return Math.max(0, readyCount - counters.inFlight());
     }
 
-    private void flushPending() {
-        flushScheduled.set(false);
-        ByteBuf out;
-        synchronized (outLock) {
-            out = pending;
-            pending = null;
-        }
-        if (out == null) return;
-        if (closed.get()) {
-            out.release();
-            return;
-        }
-        socket.writeMessage(out);
-    }
+    @Override
+    public int sampleRate() { return settings.sampleRate; }
 
-    /** A response or error frame, written now (flushed at the end of the current read). */
-    void sendFrame(int frameType, byte[] data) {
-        if (closed.get()) return;
-        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(8 + data.length);
-        Frames.write(b, frameType, data);
-        socket.writeMessage(b);
-    }
+    @Override
+    public long msgTimeoutMs() { return settings.msgTimeoutMs; }
 
-    void sendResponse(byte[] data) { sendFrame(FrameType.RESPONSE, data); }
+    @Override
+    public ClientCounters counters() { return counters; }
 
-    void sendError(String text) { sendFrame(FrameType.ERROR, text.getBytes(StandardCharsets.UTF_8)); }
+    @Override
+    public void send(Message m) { output.message(m); }
 
-    boolean isClosed() { return closed.get(); }
+    @Override
+    public void close() { context.runOnContext(v -> socket.close()); }
+
+    @Override
+    public ClientStats stats(String topicFilter) { return StatsHandler.clientStats(this, topicFilter); }
+
+    // ---- output ----------------------------------------------------------------------------
+
+    void sendResponse(byte[] data) { output.response(data); }
+
+    void sendError(String text) { output.error(text); }
+
+    boolean isClosed() { return output.isClosed(); }
 
     /** Marks closed; true only for the first caller, which then does the cleanup. */
-    boolean markClosed() {
-        if (!closed.compareAndSet(false, true)) return false;
-        synchronized (outLock) {
-            if (pending != null) {
-                pending.release();
-                pending = null;
-            }
-        }
-        return true;
-    }
+    boolean markClosed() { return output.markClosed(); }
 
     @Override
     public String toString() { return remoteAddress; }

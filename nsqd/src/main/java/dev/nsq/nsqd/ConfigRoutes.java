@@ -2,7 +2,7 @@ package dev.nsq.nsqd;
 
 import dev.nsq.daemon.HttpEnvelope;
 
-import dev.nsq.protocol.flags.LogLevel;
+import dev.nsq.daemon.logging.LogLevel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;
@@ -94,6 +94,13 @@ final class ConfigRoutes {
             case "max_bytes_per_file" -> o.maxBytesPerFile;
             case "sync_every" -> o.syncEvery;
             case "sync_timeout" -> o.syncTimeoutMs * 1_000_000L;
+            case "queue_scan_interval" -> o.queueScanIntervalMs * 1_000_000L;
+            case "queue_scan_selection_count" -> o.queueScanSelectionCount;
+            case "queue_scan_worker_pool_max" -> o.queueScanWorkerPoolMax;
+            case "queue_scan_dirty_percent" -> o.queueScanDirtyPercent;
+            case "event_loops" -> o.eventLoops; // ours
+            case "max_bytes_per_queue" -> o.maxBytesPerQueue;
+            case "persist_deferred" -> o.persistDeferred;
             case "msg_timeout" -> o.msgTimeoutMs * 1_000_000L;
             case "max_msg_timeout" -> o.maxMsgTimeoutMs * 1_000_000L;
             case "max_msg_size" -> o.maxMsgSize;
@@ -106,6 +113,7 @@ final class ConfigRoutes {
             case "min_output_buffer_timeout" -> o.minOutputBufferTimeoutMs * 1_000_000L;
             case "output_buffer_timeout" -> o.outputBufferTimeoutMs * 1_000_000L;
             case "max_channel_consumers" -> o.maxChannelConsumers;
+            case "max_attempts" -> o.maxAttempts;
             case "deflate" -> o.deflate;
             case "max_deflate_level" -> o.maxDeflateLevel;
             case "snappy" -> o.snappy;

@@ -43,17 +43,30 @@ final class DiskBackend {
     private final java.util.concurrent.atomic.AtomicBoolean ackDrainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     /** Messages on disk plus those submitted and not yet written, for depth in /stats. */
     private final AtomicLong depth = new AtomicLong();
+    /** Bytes of the message bodies on disk when the queue was opened (set by the open, before {@link #barrier()}). */
+    private volatile long bodyBytesAtOpen;
 
     DiskBackend(String name, Path dir, NsqdOptions o, Executor pool, Health health, LongSupplier idFallback) {
+        this(name, dir, o, pool, health, idFallback, 0, false);
+    }
+
+    /**
+     * A queue whose records carry {@code recordPrefix} bytes before the message (a journal's due
+     * time), and, with {@code trackAcks}, an {@link dev.nsq.nsqd.diskqueue.AckLog}.
+     */
+    DiskBackend(String name, Path dir, NsqdOptions o, Executor pool, Health health, LongSupplier idFallback,
+                int recordPrefix, boolean trackAcks) {
         this.name = name;
         this.executor = new SerialExecutor(pool);
         this.health = health;
         this.idFallback = idFallback;
-        int maxRecord = (int) Math.min(Integer.MAX_VALUE, o.maxMsgSize + MessageLayout.HEADER_LENGTH);
+        int minRecord = recordPrefix + MessageLayout.HEADER_LENGTH;
+        int maxRecord = (int) Math.min(Integer.MAX_VALUE, o.maxMsgSize + minRecord);
         executor.execute(() -> {
             try {
-                queue = new DiskQueue(name, dir, o.maxBytesPerFile, MessageLayout.HEADER_LENGTH, maxRecord, o.syncEvery);
+                queue = new DiskQueue(name, dir, o.maxBytesPerFile, minRecord, maxRecord, o.syncEvery, trackAcks);
                 depth.addAndGet(queue.depth());
+                bodyBytesAtOpen = queue.payloadBytesAtOpen() - queue.depth() * MessageLayout.HEADER_LENGTH;
             } catch (IOException e) {
                 openError = e;
                 log.error("DISKQUEUE({}): failed to open - {}", name, e.toString());
@@ -62,6 +75,31 @@ final class DiskBackend {
     }
 
     long depth() { return Math.max(0, depth.get()); }
+
+    /** Bytes of the message bodies that were on disk when the queue opened; read it after {@link #barrier()}. */
+    long bodyBytesAtOpen() { return Math.max(0, bodyBytesAtOpen); }
+
+    /** Work on the queue itself, run by {@link #onQueue} on the queue's executor. */
+    interface QueueTask<T> {
+        T run(DiskQueue queue) throws IOException;
+    }
+
+    /**
+     * Runs {@code task} with the open queue on this backend's executor, after everything submitted
+     * before it (a journal's own operations). An I/O failure marks nsqd unhealthy and fails the future.
+     */
+    <T> CompletableFuture<T> onQueue(String what, QueueTask<T> task) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                if (queue == null) throw openError != null ? openError : new IOException("disk queue not open");
+                return task.run(queue);
+            } catch (IOException e) {
+                health.failed(e);
+                log.error("DISKQUEUE({}): failed to {} - {}", name, what, e.toString());
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, executor);
+    }
 
     /** A future that completes once everything submitted before it has run (open included). */
     CompletableFuture<Void> barrier() {
@@ -151,6 +189,29 @@ final class DiskBackend {
             depth.set(queue.depth());
             return out;
         }, executor);
+    }
+
+    /** Up to {@code max} of the next messages, without reading them off the queue (/topic/peek, /channel/peek). */
+    CompletableFuture<List<Message>> peek(int max) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<Message> out = new ArrayList<>();
+            if (queue == null) return out;
+            try {
+                for (byte[] r : queue.peek(max)) out.add(decode(r));
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}): failed to peek - {}", name, e.toString());
+            }
+            return out;
+        }, executor);
+    }
+
+    /** {@code held} (peeked from memory) followed by what comes next on disk, up to {@code max} in all. */
+    static CompletableFuture<List<Message>> peekAfter(List<Message> held, int max, DiskBackend backend) {
+        if (held.size() >= max || backend == null) return CompletableFuture.completedFuture(held);
+        return backend.peek(max - held.size()).thenApply(onDisk -> {
+            held.addAll(onDisk);
+            return held;
+        });
     }
 
     /** The message read from here is finished or safely elsewhere; a no-op for one that was not. */
@@ -246,21 +307,30 @@ final class DiskBackend {
         }, executor);
     }
 
-    private static byte[] encode(Message m) {
-        ByteBuf b = Unpooled.buffer(MessageLayout.HEADER_LENGTH + m.body.length);
+    private static byte[] encode(Message m) { return encode(m, 0, 0); }
+
+    /** A record: an 8-byte {@code prefix} value (when {@code prefixBytes} is 8), then the 26-byte header and body. */
+    static byte[] encode(Message m, int prefixBytes, long prefix) {
+        ByteBuf b = Unpooled.buffer(prefixBytes + MessageLayout.HEADER_LENGTH + m.body.length);
+        if (prefixBytes > 0) b.writeLong(prefix);
         MessageLayout.write(b, m.timestampNs, m.attempts, m.id, m.body);
         return b.array();
     }
 
-    /** A stored record; an ID that is not ours (not lowercase hex) gets a fresh one so FIN works. */
-    private Message decode(byte[] r) {
-        ByteBuffer b = ByteBuffer.wrap(r);
+    private Message decode(byte[] r) { return decode(r, 0); }
+
+    /**
+     * The message stored at {@code off} of a record; an ID that is not ours (not lowercase hex)
+     * gets a fresh one so FIN works.
+     */
+    Message decode(byte[] r, int off) {
+        ByteBuffer b = ByteBuffer.wrap(r, off, r.length - off);
         long ts = b.getLong();
         int attempts = b.getShort() & 0xffff;
-        long id = MessageId.parse(r, 10, MessageId.LENGTH);
+        long id = MessageId.parse(r, off + 10, MessageId.LENGTH);
         if (id == MessageId.INVALID) id = idFallback.getAsLong();
-        byte[] body = new byte[r.length - MessageLayout.HEADER_LENGTH];
-        System.arraycopy(r, MessageLayout.HEADER_LENGTH, body, 0, body.length);
+        byte[] body = new byte[r.length - off - MessageLayout.HEADER_LENGTH];
+        System.arraycopy(r, off + MessageLayout.HEADER_LENGTH, body, 0, body.length);
         Message m = new Message(id, ts, body);
         m.attempts = attempts;
         return m;

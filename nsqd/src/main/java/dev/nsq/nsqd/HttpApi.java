@@ -15,6 +15,10 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 
 /**
  * nsqd's HTTP API (NSQ's "V1" envelope): routes, methods, status codes and error bodies as NSQ 1.3,
@@ -26,35 +30,46 @@ final class HttpApi {
 
     private final Nsqd nsqd;
     private final NsqdOptions opts;
-    private HttpServer server;
-    private HttpServer httpsServer;
+    /** Shared by the servers of every event loop: routing holds no per-loop state. */
+    private final Router router;
+    private final HostPort httpListen;
+    private final HostPort httpsListen;
+    /** One server per event loop for each port (they share it); see {@link Listener}. */
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private final List<HttpServer> httpsServers = new CopyOnWriteArrayList<>();
 
     HttpApi(Nsqd nsqd) {
         this.nsqd = nsqd;
         this.opts = nsqd.options();
+        this.router = routes();
+        this.httpListen = opts.httpAddress.isEmpty() ? null : Nsqd.sharedPort(HostPort.parse(opts.httpAddress, 4151));
+        this.httpsListen = nsqd.tls() == null || opts.httpsAddress.isEmpty() ? null
+                : Nsqd.sharedPort(HostPort.parse(opts.httpsAddress, 4152));
     }
 
-    /** The HTTP listener and, when TLS is configured, the HTTPS one serving the same routes. */
-    Future<Void> listen() {
-        Router r = routes();
+    /**
+     * On the calling event loop: the HTTP listener and, when TLS is configured, the HTTPS one
+     * serving the same routes.
+     */
+    Future<Void> listenHere() {
         Future<Void> https = Future.succeededFuture();
-        Tls tls = nsqd.tls();
-        if (tls != null && !opts.httpsAddress.isEmpty()) {
-            HostPort hp = HostPort.parse(opts.httpsAddress, 4152);
-            httpsServer = nsqd.vertx().createHttpServer(tls.httpsOptions());
-            https = httpsServer.requestHandler(r).listen(hp.port(), hp.host())
-                    .onSuccess(s -> log.info("HTTPS: listening on {}", s.actualPort()))
-                    .mapEmpty();
+        if (httpsListen != null) {
+            HttpServer s = nsqd.vertx().createHttpServer(nsqd.tls().httpsOptions()).requestHandler(router);
+            httpsServers.add(s);
+            https = s.listen(httpsListen.port(), httpsListen.host()).mapEmpty();
         }
-        if (opts.httpAddress.isEmpty()) return https;
-        HostPort hp = HostPort.parse(opts.httpAddress, 4151);
-        server = nsqd.vertx().createHttpServer(HttpEnvelope.serverOptions());
+        if (httpListen == null) return https;
+        HttpServer server = nsqd.vertx().createHttpServer(HttpEnvelope.serverOptions());
         // --tls-required=true (not tcp-https): plain HTTP only points clients at the HTTPS port
         if (opts.tlsRequired == NsqdOptions.TlsRequired.TRUE) server.requestHandler(this::tlsRequired);
-        else server.requestHandler(r);
-        return https.compose(v -> server.listen(hp.port(), hp.host()))
-                .onSuccess(s -> log.info("HTTP: listening on {}", s.actualPort()))
-                .mapEmpty();
+        else server.requestHandler(router);
+        servers.add(server);
+        return https.compose(v -> server.listen(httpListen.port(), httpListen.host())).mapEmpty();
+    }
+
+    void logListening() {
+        if (httpsPort() >= 0) log.info("HTTPS: listening on {}", httpsPort());
+        if (port() >= 0) log.info("HTTP: listening on {}", port());
     }
 
     /** NSQ's exact answer, written by hand there too (note the spaces), with no content type of its own. */
@@ -84,6 +99,9 @@ final class HttpApi {
         r.post("/channel/empty").handler(tc::emptyChannel);
         r.post("/channel/pause").handler(ctx -> tc.pauseChannel(ctx, true));
         r.post("/channel/unpause").handler(ctx -> tc.pauseChannel(ctx, false));
+        PeekRoutes peek = new PeekRoutes(nsqd, tc); // ours
+        r.get("/topic/peek").handler(peek::topic);
+        r.get("/channel/peek").handler(peek::channel);
         ConfigRoutes config = new ConfigRoutes(nsqd, this);
         r.get("/config/:opt").handler(config::get);
         r.put("/config/:opt").handler(config::put);
@@ -91,14 +109,15 @@ final class HttpApi {
         return r;
     }
 
-    int port() { return server == null ? -1 : server.actualPort(); }
+    int port() { return servers.isEmpty() ? -1 : servers.get(0).actualPort(); }
 
-    int httpsPort() { return httpsServer == null ? -1 : httpsServer.actualPort(); }
+    int httpsPort() { return httpsServers.isEmpty() ? -1 : httpsServers.get(0).actualPort(); }
 
     Future<Void> close() {
-        Future<Void> a = server == null ? Future.succeededFuture() : server.close();
-        Future<Void> b = httpsServer == null ? Future.succeededFuture() : httpsServer.close();
-        return Future.join(a, b).mapEmpty();
+        List<Future<Void>> all = new ArrayList<>();
+        for (HttpServer s : servers) all.add(s.close());
+        for (HttpServer s : httpsServers) all.add(s.close());
+        return Future.join(all).mapEmpty();
     }
 
     private void ping(RoutingContext ctx) {

@@ -139,6 +139,7 @@ final class HttpPublish {
         nsqd.publish(topic, bodies, deferMs).whenComplete((v, e) -> loop.runOnContext(x -> {
             if (e == null) HttpEnvelope.ok(ctx);
             else if (nsqd.isExiting()) error(ctx, 503, "EXITING");
+            else if (QueueFullException.isCause(e)) error(ctx, 503, "QUEUE_FULL"); // --max-bytes-per-queue
             else error(ctx, 500, "INTERNAL_ERROR - " + HttpApi.reason(e));
         }));
     }

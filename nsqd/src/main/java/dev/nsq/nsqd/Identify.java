@@ -10,7 +10,7 @@ final class Identify {
     private Identify() {}
 
     /** Applies the request to the client; returns NSQ's error text (without the "IDENTIFY " prefix) or null. */
-    static String apply(ClientV2 c, IdentifyRequest r, NsqdOptions o) {
+    static String apply(ClientSettings c, IdentifyRequest r, NsqdOptions o) {
         // validate everything first so a rejected IDENTIFY changes nothing
         long hb = c.heartbeatIntervalMs;
         if (r.heartbeatInterval == -1) hb = 0;
@@ -64,7 +64,7 @@ final class Identify {
     }
 
     /** The feature-negotiation reply, keys in NSQ's order. */
-    static byte[] response(ClientV2 c, Features f, NsqdOptions o, boolean authRequired) {
+    static byte[] response(ClientSettings c, Features f, NsqdOptions o, boolean authRequired) {
         String json = "{\"max_rdy_count\":" + o.maxRdyCount
                 + ",\"version\":\"" + Version.NSQ_VERSION + "\""
                 + ",\"max_msg_timeout\":" + o.maxMsgTimeoutMs

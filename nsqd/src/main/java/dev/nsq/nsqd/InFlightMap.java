@@ -4,8 +4,9 @@ import io.netty.util.collection.LongObjectHashMap;
 
 /**
  * In-flight messages of one channel by message ID. GUIDs are sequential, and open addressing
- * over sequential keys clusters badly (bench/LESSONS.md: removals took 55% of CPU), so keys are
- * scrambled with a Fibonacci multiply first; an odd multiplier is a bijection, so no two IDs collide.
+ * over sequential keys clusters badly (removals took 55% of CPU, docs/performance-notes.md), so
+ * keys are scrambled with a Fibonacci multiply first; an odd multiplier is a bijection, so no two
+ * IDs collide.
  *
  * <p>Not thread-safe: guarded by its channel's lock.
  */

@@ -17,7 +17,7 @@ final class Message {
     long deferMs;
 
     // in-flight / deferred bookkeeping
-    ClientV2 owner;
+    Consumer owner;
     long deliveryNs;
     /** In-flight deadline or deferred due time, System.nanoTime() based. */
     long priorityNs;

@@ -10,8 +10,11 @@ import dev.nsq.protocol.Names;
 import dev.nsq.protocol.lookup.LookupPeerInfo;
 import dev.nsq.protocol.lookup.TopicChannel;
 import dev.nsq.protocol.Version;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -25,6 +28,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,8 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Nsqd implements DaemonMain.Daemon {
     private static final Logger log = LoggerFactory.getLogger(Nsqd.class);
-    /** NSQ's QueueScanInterval: how often in-flight timeouts and deferred messages are checked. */
-    static final long QUEUE_SCAN_INTERVAL_MS = 100;
+    /**
+     * Keys for sharing a random port between the listeners of one nsqd on its event loops:
+     * Vert.x shares a port 0 only when asked with the same negative number.
+     */
+    private static final AtomicInteger SHARED_RANDOM_PORTS = new AtomicInteger();
 
     private final NsqdOptions options;
     private final boolean ownsVertx;
@@ -48,16 +56,23 @@ public final class Nsqd implements DaemonMain.Daemon {
     private final AtomicLong clientIds = new AtomicLong();
     private final long startTime = System.currentTimeMillis() / 1000;
     private Storage storage;
-    private NetServer tcpServer;
+    /** One TCP server per event loop (they share one port); see {@link Listener}. */
+    private final List<NetServer> tcpServers = new CopyOnWriteArrayList<>();
+    private HostPort tcpListen;
+    private String listenerDeployment;
     private HttpApi httpApi;
     private Tls tls;
     private AuthClient authClient;
     private long scanTimer = -1;
+    private QueueScanner scanner;
+    private WorkerExecutor scanWorkers;
     private long syncTimer = -1;
     private StatsdLoop statsd;
     private volatile boolean exiting;
     private volatile LookupLoop lookup;
     private ChannelPrecreation precreation;
+    /** Null unless --max-attempts is set. */
+    private final DeadLetters deadLetters;
 
     public Nsqd(NsqdOptions options) {
         this(null, options);
@@ -68,6 +83,8 @@ public final class Nsqd implements DaemonMain.Daemon {
         this.options = options;
         this.vertx = vertx;
         this.ownsVertx = vertx == null;
+        this.deadLetters = options.maxAttempts <= 0 ? null
+                : new DeadLetters(options.maxAttempts, (topic, bodies) -> publish(topic, bodies, 0));
     }
 
     /**
@@ -104,24 +121,20 @@ public final class Nsqd implements DaemonMain.Daemon {
             storage.close();
             return Future.failedFuture(e);
         }
-        HostPort tcp = HostPort.parse(options.tcpAddress, 4150);
-        tcpServer = vertx.createNetServer(new NetServerOptions().setHost(tcp.host()).setPort(tcp.port())
-                .setTcpNoDelay(true).setReuseAddress(true));
-        tcpServer.connectHandler(so -> {
-            NetSocketInternal s = (NetSocketInternal) so;
-            ClientV2 c = new ClientV2(clientIds.incrementAndGet(), s, vertx.getOrCreateContext(), options);
-            clients.put(c.id, c);
-            new ProtocolV2(this, c).start();
-        });
+        tcpListen = sharedPort(HostPort.parse(options.tcpAddress, 4150));
         httpApi = new HttpApi(this);
-        return tcpServer.listen()
-                .compose(s -> {
-                    log.info("TCP: listening on {}", s.actualPort());
-                    return httpApi.listen();
-                })
-                .map(v -> {
-                    scanTimer = vertx.setPeriodic(QUEUE_SCAN_INTERVAL_MS, id -> scanQueues());
-                    syncTimer = vertx.setPeriodic(Math.max(1, options.syncTimeoutMs), id -> storage.syncAll());
+        return vertx.deployVerticle(() -> new Listener(this), new DeploymentOptions().setInstances(options.eventLoops))
+                .map(id -> {
+                    listenerDeployment = id;
+                    log.info("TCP: listening on {}", tcpPort());
+                    httpApi.logListening();
+                    log.info("nsqd: serving connections on {} event loops", options.eventLoops);
+                    scanWorkers = vertx.createSharedWorkerExecutor("nsqd-queue-scan-" + System.identityHashCode(this),
+                            (int) Math.max(1, options.queueScanWorkerPoolMax));
+                    scanner = new QueueScanner(this::allChannels, options,
+                            task -> scanWorkers.executeBlocking(() -> { task.run(); return null; }, false));
+                    scanTimer = vertx.setTimer(options.queueScanIntervalMs, t -> scanQueues());
+                    syncTimer = vertx.setPeriodic(Math.max(1, options.syncTimeoutMs), t -> storage.syncAll());
                     precreation = new ChannelPrecreation(vertx, options.httpClientConnectTimeoutMs, options.httpClientRequestTimeoutMs);
                     lookup = new LookupLoop(vertx, this::registrations, this::peerInfo, options.lookupPingIntervalMs);
                     lookup.setAddresses(options.lookupdTcpAddresses);
@@ -129,6 +142,29 @@ public final class Nsqd implements DaemonMain.Daemon {
                     log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return (Void) null;
                 });
+    }
+
+    /**
+     * Runs on each {@link Listener}'s event loop: a TCP server there, and the HTTP API's. Every
+     * instance listens on the same ports (a random port is shared through a negative key).
+     */
+    Future<Void> listenHere(Context loop) {
+        NetServer tcp = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
+        tcp.connectHandler(so -> accept((NetSocketInternal) so, loop));
+        tcpServers.add(tcp);
+        return tcp.listen(tcpListen.port(), tcpListen.host()).compose(s -> httpApi.listenHere()).mapEmpty();
+    }
+
+    private void accept(NetSocketInternal socket, Context loop) {
+        ClientV2 c = new ClientV2(clientIds.incrementAndGet(), socket, loop, options);
+        clients.put(c.id, c);
+        c.protocol = new ProtocolV2(this, c);
+        c.protocol.start();
+    }
+
+    /** Port 0 becomes a negative key, so all listeners of this nsqd share one random port. */
+    static HostPort sharedPort(HostPort hp) {
+        return hp.port() != 0 ? hp : new HostPort(hp.host(), -SHARED_RANDOM_PORTS.incrementAndGet());
     }
 
     /** What lookupds should know of us: every topic without channels, and every channel. */
@@ -165,12 +201,14 @@ public final class Nsqd implements DaemonMain.Daemon {
         if (statsd != null) statsd.close(vertx);
         if (precreation != null) precreation.close();
         List<Future<?>> closing = new ArrayList<>();
-        if (tcpServer != null) closing.add(tcpServer.close());
+        for (NetServer s : tcpServers) closing.add(s.close());
         if (httpApi != null) closing.add(httpApi.close());
         if (authClient != null) closing.add(authClient.close());
         for (ClientV2 c : clients.values()) closing.add(c.socket.close());
         Future<Void> done = Future.join(closing).<Void>mapEmpty().otherwiseEmpty()
                 .compose(v -> Future.fromCompletionStage(flushAll()));
+        if (listenerDeployment != null) done = done.compose(v -> vertx.undeploy(listenerDeployment).otherwiseEmpty());
+        if (scanWorkers != null) done = done.compose(v -> scanWorkers.close().otherwiseEmpty());
         if (ownsVertx) done = done.eventually(() -> vertx.close());
         return done;
     }
@@ -187,7 +225,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         });
     }
 
-    public int tcpPort() { return tcpServer.actualPort(); }
+    public int tcpPort() { return tcpServers.get(0).actualPort(); }
 
     public int httpPort() { return httpApi.port(); }
 
@@ -286,9 +324,10 @@ public final class Nsqd implements DaemonMain.Daemon {
     private Channel newChannel(Channel.Spec spec) {
         boolean eph = Names.isEphemeral(spec.channelName());
         Topic t = topics.get(spec.topicName());
-        DiskBackend b = eph || t == null ? null
-                : storage.openBackend(spec.topicName() + ":" + spec.channelName(), t::nextId);
-        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b);
+        String queueName = spec.topicName() + ":" + spec.channelName();
+        DiskBackend b = eph || t == null ? null : storage.openBackend(queueName, t::nextId);
+        DeferredJournal j = b == null ? null : storage.openJournal(queueName, t::nextId);
+        Channel c = new Channel(spec.topicName(), spec.channelName(), options, b, deadLetters, j);
         if (lookup != null) lookup.channelAdded(spec.topicName(), spec.channelName());
         if (!eph) persistMetadata();
         return c;
@@ -315,10 +354,10 @@ public final class Nsqd implements DaemonMain.Daemon {
     /** Deletes a channel and disconnects its clients; an ephemeral topic goes with its last channel. */
     boolean deleteChannel(Topic t, String channelName) {
         Channel c = t.getChannel(channelName);
-        List<ClientV2> gone = t.deleteChannel(channelName);
+        List<Consumer> gone = t.deleteChannel(channelName);
         if (gone == null) return false;
         closeClients(gone);
-        if (c != null && c.backend() != null) storage.forget(c.backend());
+        if (c != null) forgetBackends(c);
         if (lookup != null) lookup.channelRemoved(t.name, channelName);
         if (!Names.isEphemeral(channelName)) persistMetadata();
         if (t.ephemeral && t.channelCount() == 0) deleteTopicIfSame(t);
@@ -337,11 +376,17 @@ public final class Nsqd implements DaemonMain.Daemon {
 
     private void forgetBackends(Topic t) {
         if (t.backend() != null) storage.forget(t.backend());
-        for (Channel c : t.channelsSnapshot()) if (c.backend() != null) storage.forget(c.backend());
+        if (t.deferredJournal() != null) storage.forget(t.deferredJournal().backend());
+        for (Channel c : t.channelsSnapshot()) forgetBackends(c);
     }
 
-    private static void closeClients(List<ClientV2> list) {
-        for (ClientV2 c : list) c.context.runOnContext(v -> c.socket.close());
+    private void forgetBackends(Channel c) {
+        if (c.backend() != null) storage.forget(c.backend());
+        if (c.deferredJournal() != null) storage.forget(c.deferredJournal().backend());
+    }
+
+    private static void closeClients(List<Consumer> list) {
+        for (Consumer c : list) c.close();
     }
 
     // ---- publish / subscribe -------------------------------------------------------------
@@ -359,44 +404,58 @@ public final class Nsqd implements DaemonMain.Daemon {
     }
 
     /**
-     * Subscribes a client; retried once if an ephemeral topic or channel was deleted under it, as
-     * NSQ does. Returns null when that race is lost twice.
+     * Subscribes a client; null on success, else NSQ's reason for E_SUB_FAILED. Retried once if an
+     * ephemeral topic or channel was deleted under it, as NSQ does ("to deleted topic/channel"
+     * when that race is lost twice).
      */
-    Channel subscribe(ClientV2 c, String topicName, String channelName) {
+    String subscribe(ClientV2 c, String topicName, String channelName) {
         for (int attempt = 0; attempt < 2; attempt++) {
+            if (exiting) return "exiting";
             Topic t = getOrCreateTopic(topicName);
             Channel ch = t.getOrCreateChannel(channelName);
-            if (ch == null || ch.isDeleted() || t.isDeleted()) continue;
-            ch.addClient(c);
+            if (ch == null || t.isDeleted()) continue;
+            String err = ch.addClient(c);
+            if ("exiting".equals(err)) continue; // deleted between lookup and add
+            if (err != null) return err;
             c.topic = t;
             c.channel = ch;
             c.state = ClientV2.State.SUBSCRIBED;
-            return ch;
+            return null;
         }
-        return null;
+        return "to deleted topic/channel";
     }
 
     /** A connection ended: its in-flight messages go back, ephemeral channels and topics may go. */
     void clientGone(ClientV2 c) {
         clients.remove(c.id);
-        Channel ch = c.channel;
-        if (ch == null) return;
+        if (c.channel != null) unsubscribe(c.topic, c.channel, c);
+    }
+
+    /**
+     * A consumer left its channel: its in-flight messages go back, and an ephemeral channel goes
+     * with its last consumer (an ephemeral topic then with its last channel, see deleteChannel).
+     * Takes any {@link Consumer}, so the rule is tested without a connection.
+     */
+    void unsubscribe(Topic t, Channel ch, Consumer c) {
         boolean empty = ch.removeClient(c);
-        if (empty && ch.ephemeral) {
-            Topic t = c.topic;
-            if (t.getChannel(ch.name) == ch) deleteChannel(t, ch.name);
-        }
+        if (empty && ch.ephemeral && t.getChannel(ch.name) == ch) deleteChannel(t, ch.name);
     }
 
     Collection<ClientV2> clients() { return clients.values(); }
 
     // ---- queue scan ----------------------------------------------------------------------
 
-    /** Requeues timed-out in-flight messages and releases due deferred ones, on every channel. */
+    /** One queue-scan run (see {@link QueueScanner}), then the next after --queue-scan-interval. */
     private void scanQueues() {
-        long now = System.nanoTime();
-        for (Topic t : topics.values()) {
-            for (Channel ch : t.channelsSnapshot()) ch.processTimeouts(now);
-        }
+        scanner.cycle(System.nanoTime()).whenComplete((cycles, err) -> {
+            if (err != null) log.error("NSQ: queue scan failed", err);
+            if (!exiting) scanTimer = vertx.setTimer(options.queueScanIntervalMs, id -> scanQueues());
+        });
+    }
+
+    private List<Channel> allChannels() {
+        List<Channel> out = new ArrayList<>();
+        for (Topic t : topics.values()) out.addAll(t.channelsSnapshot());
+        return out;
     }
 }

@@ -22,7 +22,9 @@ import java.util.Map;
  * {@code nsq_mem_heap_in_use_bytes}). Existing NSQ dashboards built on those names (Grafana's
  * nsq-mixin) then work against us unchanged. NSQ's counters keep their names without {@code _total}
  * and so are untyped; e2e percentiles are in nanoseconds, one family per percentile, as statsd has
- * them. Ours beyond statsd: paused flags, connected clients, health.
+ * them. Ours beyond statsd, named the same way after their {@code /stats} keys: paused flags, held
+ * bytes and their bound (--max-bytes-per-queue), dead-lettered messages (--max-attempts),
+ * connected clients, health.
  */
 final class NsqdMetrics implements MultiCollector {
     private final Nsqd nsqd;
@@ -37,6 +39,7 @@ final class NsqdMetrics implements MultiCollector {
         Gauge tDepth = new Gauge("nsq_topic_depth", "messages queued in the topic (memory and disk)");
         Gauge tBackend = new Gauge("nsq_topic_backend_depth", "messages queued in the topic's disk queue");
         Gauge tPaused = new Gauge("nsq_topic_paused", "1 while the topic is paused");
+        Gauge tHeld = new Gauge("nsq_topic_held_bytes", "bytes of message bodies waiting in the topic (--max-bytes-per-queue)");
         Untyped cMessages = new Untyped("nsq_topic_channel_message_count", "messages put into the channel (cumulative)");
         Untyped cRequeued = new Untyped("nsq_topic_channel_requeue_count", "messages requeued by REQ (cumulative)");
         Untyped cTimedOut = new Untyped("nsq_topic_channel_timeout_count", "messages whose in-flight timeout expired (cumulative)");
@@ -46,6 +49,10 @@ final class NsqdMetrics implements MultiCollector {
         Gauge cDeferred = new Gauge("nsq_topic_channel_deferred_count", "messages deferred (DPUB, REQ with a delay)");
         Gauge cClients = new Gauge("nsq_topic_channel_clients", "consumers subscribed to the channel");
         Gauge cPaused = new Gauge("nsq_topic_channel_paused", "1 while the channel is paused");
+        Gauge cHeld = new Gauge("nsq_topic_channel_held_bytes",
+                "bytes of message bodies the channel holds: queued, in flight, deferred (--max-bytes-per-queue)");
+        Untyped cDead = new Untyped("nsq_topic_channel_dead_letter_count",
+                "messages sent to the channel's dead-letter topic (--max-attempts; cumulative)");
         Map<String, Gauge> e2e = new LinkedHashMap<>();
         for (TopicStats t : s.topics() == null ? List.<TopicStats>of() : s.topics()) {
             String tn = t.topicName();
@@ -54,6 +61,7 @@ final class NsqdMetrics implements MultiCollector {
             tDepth.add(t.depth(), "topic", tn);
             tBackend.add(t.backendDepth(), "topic", tn);
             tPaused.add(t.paused() ? 1 : 0, "topic", tn);
+            if (t.heldBytes() != null) tHeld.add(t.heldBytes(), "topic", tn);
             e2e(e2e, "nsq_topic", t.e2eProcessingLatency(), "topic", tn);
             for (ChannelStats c : t.channels()) {
                 String[] l = {"topic", tn, "channel", c.channelName()};
@@ -66,14 +74,20 @@ final class NsqdMetrics implements MultiCollector {
                 cDeferred.add(c.deferredCount(), l);
                 cClients.add(c.clientCount(), l);
                 cPaused.add(c.paused() ? 1 : 0, l);
+                if (c.heldBytes() != null) cHeld.add(c.heldBytes(), l);
+                if (c.deadLetterCount() != null) cDead.add(c.deadLetterCount(), l);
                 e2e(e2e, "nsq_topic_channel", c.e2eProcessingLatency(), l);
             }
         }
         List<MetricSnapshot> out = new ArrayList<>(List.of(tMessages.build(), tBytes.build(), tDepth.build(),
                 tBackend.build(), tPaused.build(), cMessages.build(), cRequeued.build(), cTimedOut.build(),
-                cDepth.build(), cBackend.build(), cInFlight.build(), cDeferred.build(), cClients.build(), cPaused.build()));
+                cDepth.build(), cBackend.build(), cInFlight.build(), cDeferred.build(), cClients.build(), cPaused.build(),
+                tHeld.build(), cHeld.build(), cDead.build()));
         e2e.values().forEach(g -> out.add(g.build()));
         mem(out, s.memory());
+        Gauge maxBytes = new Gauge("nsq_max_bytes_per_queue", "the bound on each topic's and channel's held bytes (--max-bytes-per-queue)");
+        if (nsqd.options().maxBytesPerQueue > 0) maxBytes.add(nsqd.options().maxBytesPerQueue);
+        out.add(maxBytes.build());
         out.add(new Gauge("nsq_clients", "TCP client connections").add(nsqd.clients().size()).build());
         out.add(new Gauge("nsq_healthy", "1 while nsqd is healthy (/ping answers OK)").add(nsqd.health().isOk() ? 1 : 0).build());
         return new MetricSnapshots(out);

@@ -2,7 +2,7 @@ package dev.nsq.nsqd;
 
 import dev.nsq.cluster.ClusterOptions;
 import dev.nsq.daemon.DaemonOptions;
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.FlagSet;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +37,19 @@ public final class NsqdOptions extends DaemonOptions {
     public long maxBytesPerFile = 100L * 1024 * 1024;
     public long syncEvery = 2_500;
     public long syncTimeoutMs = 2_000;
+    /** Ours: deferred messages keep their due time on disk (a journal per topic and channel), not in memory only. */
+    public boolean persistDeferred = false;
+    /** Ours: bytes of message bodies one topic or channel may hold (memory, disk, deferred); 0 = unbounded. */
+    public long maxBytesPerQueue = 0;
 
     public long queueScanWorkerPoolMax = 4;
     public long queueScanSelectionCount = 20;
+    /** NSQ's QueueScanInterval and QueueScanDirtyPercent, fixed there, flags here (ours). */
+    public long queueScanIntervalMs = 100;
+    public double queueScanDirtyPercent = 0.25;
+
+    /** Event loops serving TCP and HTTP connections (ours): every core by default. */
+    public int eventLoops = Runtime.getRuntime().availableProcessors();
 
     // message and command limits
     public long msgTimeoutMs = 60_000;
@@ -57,6 +67,9 @@ public final class NsqdOptions extends DaemonOptions {
     public long minOutputBufferTimeoutMs = 25;
     public long outputBufferTimeoutMs = 250;
     public long maxChannelConsumers = 0;
+
+    /** Ours: deliveries after which a requeued or timed-out message goes to its dead-letter topic (0 = off). */
+    public long maxAttempts = 0;
 
     // TLS (see Tls): cert and key enable the tls_v1 feature and the HTTPS listener
     public String tlsCert = "";
@@ -138,8 +151,13 @@ public final class NsqdOptions extends DaemonOptions {
         f.integer("max-bytes-per-file", maxBytesPerFile, "number of bytes per diskqueue file before rolling", v -> maxBytesPerFile = v);
         f.integer("sync-every", syncEvery, "number of messages per diskqueue fsync", v -> syncEvery = v);
         f.duration("sync-timeout", syncTimeoutMs, "duration of time per diskqueue fsync", v -> syncTimeoutMs = v);
+        f.bool("persist-deferred", persistDeferred, "keep deferred messages (DPUB, REQ with a delay) on disk with their due time: they survive a restart (and kill -9 with --mem-queue-size=0 --sync-every=1) and beyond 10000 per channel leave the heap (default false: in memory, as NSQ)", v -> persistDeferred = v);
+        f.integer("max-bytes-per-queue", maxBytesPerQueue, "bytes of message bodies one topic or channel may hold (memory, disk, in flight, deferred); a publish that would pass it is refused (0 = unbounded, as NSQ)", v -> maxBytesPerQueue = v);
         f.integer("queue-scan-worker-pool-max", queueScanWorkerPoolMax, "max concurrency for checking in-flight and deferred message timeouts", v -> queueScanWorkerPoolMax = v);
         f.integer("queue-scan-selection-count", queueScanSelectionCount, "number of channels to check per cycle (every 100ms) for in-flight and deferred timeouts", v -> queueScanSelectionCount = v);
+        f.duration("queue-scan-interval", queueScanIntervalMs, "how often a cycle checks in-flight and deferred timeouts", v -> queueScanIntervalMs = v);
+        f.string("queue-scan-dirty-percent", String.valueOf(queueScanDirtyPercent), "fraction of checked channels with work (0-1) above which the next cycle starts at once", v -> queueScanDirtyPercent = parseFraction(v));
+        f.integer("event-loops", eventLoops, "number of event loops serving TCP and HTTP connections (default: number of cores)", v -> eventLoops = v.intValue());
 
         f.duration("msg-timeout", msgTimeoutMs, "default duration to wait before auto-requeing a message", v -> msgTimeoutMs = v);
         f.duration("max-msg-timeout", maxMsgTimeoutMs, "maximum duration before a message will timeout", v -> maxMsgTimeoutMs = v);
@@ -153,6 +171,7 @@ public final class NsqdOptions extends DaemonOptions {
         f.duration("max-output-buffer-timeout", maxOutputBufferTimeoutMs, "maximum client configurable duration of time between flushing to a client", v -> maxOutputBufferTimeoutMs = v);
         f.duration("min-output-buffer-timeout", minOutputBufferTimeoutMs, "minimum client configurable duration of time between flushing to a client", v -> minOutputBufferTimeoutMs = v);
         f.duration("output-buffer-timeout", outputBufferTimeoutMs, "default duration of time between flushing data to clients", v -> outputBufferTimeoutMs = v);
+        f.integer("max-attempts", maxAttempts, "deliveries after which a message that is requeued or times out goes to the topic <topic>.<channel>.dlq instead (0 = never, as NSQ)", v -> maxAttempts = v);
         f.integer("max-channel-consumers", maxChannelConsumers, "maximum channel consumer connection count per nsqd instance (default 0, i.e., unlimited)", v -> maxChannelConsumers = v);
 
         f.string("tls-cert", "", "path to certificate file", v -> tlsCert = v);
@@ -208,6 +227,11 @@ public final class NsqdOptions extends DaemonOptions {
         if (memQueueSize < 0) throw new FlagSet.FlagException("--mem-queue-size must be >= 0");
         if (maxMsgSize <= 0) throw new FlagSet.FlagException("--max-msg-size must be > 0");
         if (maxBodySize <= 0) throw new FlagSet.FlagException("--max-body-size must be > 0");
+        if (maxBytesPerQueue < 0) throw new FlagSet.FlagException("--max-bytes-per-queue must be >= 0");
+        if (maxAttempts < 0 || maxAttempts > 65535) throw new FlagSet.FlagException("--max-attempts must be [0,65535]");
+        if (eventLoops < 1) throw new FlagSet.FlagException("--event-loops must be >= 1");
+        if (queueScanIntervalMs <= 0) throw new FlagSet.FlagException("--queue-scan-interval must be > 0");
+        if (queueScanWorkerPoolMax < 1) throw new FlagSet.FlagException("--queue-scan-worker-pool-max must be >= 1");
     }
 
     /** NSQ builds a TLS config (tls_v1 and HTTPS offered) when a cert or key is given. */
@@ -245,12 +269,26 @@ public final class NsqdOptions extends DaemonOptions {
         }
     }
 
-    static String hostname() {
+    /**
+     * The OS hostname, looked up once when this class loads (on the thread that reads the flags):
+     * /info and every lookupd IDENTIFY need it, and a lookup on an event loop can block on DNS.
+     */
+    private static final String HOSTNAME = lookupHostname();
+
+    static String hostname() { return HOSTNAME; }
+
+    private static String lookupHostname() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             return "localhost";
         }
+    }
+
+    private static double parseFraction(String v) {
+        double d = Double.parseDouble(v);
+        if (!(d >= 0 && d <= 1)) throw new IllegalArgumentException(v);
+        return d;
     }
 
     /** NSQ's default: crc32(md5(hostname)) % 1024. */

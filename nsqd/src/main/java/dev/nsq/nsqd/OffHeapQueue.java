@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The FIFO memory queue of a channel or topic, kept off the Java heap. A queued message can wait for
  * a long time, and a million long-lived {@link Message} objects with their body arrays make every
- * GC cycle copy or scan them (see bench/LESSONS.md, lesson 1); here each one is a record in pooled
+ * GC cycle copy or scan them (see docs/performance-notes.md); here each one is a record in pooled
  * direct chunks instead, and becomes a {@code Message} again only when it leaves the queue
  * (delivered, or moved on), where short-lived garbage is cheap.
  *
@@ -243,6 +243,49 @@ final class OffHeapQueue {
             n++;
         }
         return n;
+    }
+
+    /**
+     * Copies of up to {@code max} of the oldest messages, oldest first (delivery order), leaving the
+     * queue exactly as it was: nothing is removed and no chunk is read through its reader index.
+     */
+    java.util.List<Message> peek(int max) {
+        java.util.List<Message> out = new java.util.ArrayList<>(Math.min(max, size));
+        for (Message m : front) {
+            if (out.size() == max) return out;
+            Message c = new Message(m.id, m.timestampNs, m.body);
+            c.attempts = m.attempts;
+            out.add(c);
+        }
+        java.util.Iterator<ByteBuf> it = chunks.iterator();
+        ByteBuf c = null;
+        int pos = 0;
+        for (int left = offHeapSize; left > 0 && out.size() < max; left--) {
+            while (c == null || pos >= c.writerIndex()) { // a header never spans chunks
+                c = it.next();
+                pos = c.readerIndex();
+            }
+            int length = c.getInt(pos);
+            int attempts = c.getUnsignedShort(pos + 4);
+            long id = c.getLong(pos + 6);
+            long timestampNs = c.getLong(pos + 14);
+            pos += HEADER_BYTES;
+            byte[] body = new byte[length];
+            for (int off = 0; off < length; ) {
+                if (pos >= c.writerIndex()) {
+                    c = it.next();
+                    pos = c.readerIndex();
+                }
+                int n = Math.min(c.writerIndex() - pos, length - off);
+                c.getBytes(pos, body, off, n);
+                pos += n;
+                off += n;
+            }
+            Message m = new Message(id, timestampNs, body);
+            m.attempts = attempts;
+            out.add(m);
+        }
+        return out;
     }
 
     /** Drops every message and releases every chunk. */

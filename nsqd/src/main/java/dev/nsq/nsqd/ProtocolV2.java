@@ -30,6 +30,11 @@ final class ProtocolV2 implements CommandReader.LineHandler {
     private static final Logger log = LoggerFactory.getLogger(ProtocolV2.class);
     /** NSQ reads command lines through a 16 KiB buffered reader and gives up on longer lines. */
     private static final int MAX_LINE = 16 * 1024;
+    /**
+     * Commands (lines and the reads behind them) parsed per turn before a connection lets the
+     * others on its event loop go first: two MPUBs of 200 messages fit, a flood does not.
+     */
+    private static final int STEPS_PER_TURN = 1024;
 
     private final Nsqd nsqd;
     private final NsqdOptions opts;
@@ -38,30 +43,75 @@ final class ProtocolV2 implements CommandReader.LineHandler {
     private final ClientTimers timers;
     /** Asynchronous steps (auth query, TLS handshake, disk write) holding the reader; see {@link #hold}. */
     private int holds;
+    /** Netty's auto-read for this socket, as last set by {@link #updateReading()}. */
+    private boolean reading = true;
+    /** A continuation of a reader that used up its turn is queued; see {@link #yieldLoop()}. */
+    private boolean yielded;
 
     ProtocolV2(Nsqd nsqd, ClientV2 client) {
         this.nsqd = nsqd;
         this.opts = nsqd.options();
         this.client = client;
-        this.reader = new CommandReader(this, MAX_LINE);
+        this.reader = new CommandReader(this, MAX_LINE, STEPS_PER_TURN);
         this.timers = new ClientTimers(nsqd.vertx(), client, this::closeQuietly);
     }
 
-    /** Wires the socket: bytes into the reader, close into cleanup. */
+    /** Wires the socket: bytes into the reader, drain into flow control, close into cleanup. */
     void start() {
         NetSocketInternal so = client.socket;
         reader.read(4, this::magic);
         so.messageHandler(msg -> {
             if (msg instanceof ByteBuf b) {
+                client.output.startBatch();
                 try {
-                    reader.feed(b);
+                    if (!reader.feed(b)) yieldLoop();
                 } finally {
                     b.release();
+                    client.output.endBatch();
                 }
+                updateReading();
             }
+        });
+        client.output.onDrained(() -> {
+            updateReading();
+            Channel ch = client.channel;
+            if (ch != null) ch.clientReady(); // deliveries stopped while it was full
         });
         so.exceptionHandler(t -> log.debug("PROTOCOL(V2): [{}] socket error - {}", client, t.toString()));
         so.closeHandler(v -> cleanup("connection closed"));
+    }
+
+    // ---- flow control ------------------------------------------------------------------------
+
+    /**
+     * Reads from the socket only while the connection is keeping up: no asynchronous step holds
+     * the reader, its replies are draining, and it has not used up its turn. Otherwise Netty's
+     * auto-read is off, so what is buffered from a client is at most the command being read plus
+     * one read, whatever it sends: NSQ gets this from blocking I/O.
+     */
+    private void updateReading() {
+        boolean read = holds == 0 && !yielded && !client.output.isFull() && !reader.isStopped();
+        if (read == reading) return;
+        reading = read;
+        client.socket.channelHandlerContext().channel().config().setAutoRead(read);
+    }
+
+    /**
+     * The reader used up its turn with commands still buffered: the rest is parsed in a task of
+     * its own, after the other connections of this event loop had theirs.
+     */
+    private void yieldLoop() {
+        yielded = true;
+        client.context.runOnContext(v -> {
+            yielded = false;
+            client.output.startBatch();
+            try {
+                if (!reader.proceed()) yieldLoop();
+            } finally {
+                client.output.endBatch();
+            }
+            updateReading();
+        });
     }
 
     private void magic(ByteBuf b) {
@@ -80,7 +130,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         timers.lineRead();
         String cmd = parts.get(0);
         // NSQ checks this before looking at the command, so unknown commands get it too
-        if (opts.tlsRequired != NsqdOptions.TlsRequired.FALSE && !client.tls && !cmd.equals("IDENTIFY"))
+        if (opts.tlsRequired != NsqdOptions.TlsRequired.FALSE && !client.settings.tls && !cmd.equals("IDENTIFY"))
             throw NsqError.fatal(E_INVALID, "cannot " + cmd + " in current state (TLS required)");
         switch (cmd) {
             case "FIN" -> fin(parts);
@@ -110,7 +160,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
     @Override
     public boolean onRawLine(ByteBuf line, int start, int end) throws NsqError {
         if (end - start != 4 + MessageId.LENGTH || line.getInt(start) != FIN_SPACE) return false;
-        if (opts.tlsRequired != NsqdOptions.TlsRequired.FALSE && !client.tls) return false;
+        if (opts.tlsRequired != NsqdOptions.TlsRequired.FALSE && !client.settings.tls) return false;
         timers.lineRead();
         requireSubscribedOrClosing("FIN");
         String err = client.channel.finish(client, MessageId.parse(line, start + 4, MessageId.LENGTH));
@@ -147,6 +197,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         log.error("PROTOCOL(V2): [{}] {}", client, e.wireText());
         // E_BAD_PROTOCOL is sent bare, as NSQ does before the protocol is chosen
         client.sendError(e.description().isEmpty() ? e.code() : e.wireText());
+        client.output.endBatch(); // out before the close
         client.socket.close();
     }
 
@@ -170,7 +221,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         } catch (IdentifyRequest.DecodeException e) {
             throw NsqError.fatal(E_BAD_BODY, "IDENTIFY failed to decode JSON body");
         }
-        String err = Identify.apply(client, req, opts);
+        String err = Identify.apply(client.settings, req, opts);
         if (err != null) throw NsqError.fatal(E_BAD_BODY, "IDENTIFY " + err);
         timers.restartHeartbeat();
         if (!req.featureNegotiation) {
@@ -180,7 +231,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         Identify.Features f = Identify.Features.negotiate(req, opts, nsqd.tls() != null);
         if (f.deflate() && f.snappy())
             throw NsqError.fatal(E_IDENTIFY_FAILED, "cannot enable both deflate and snappy compression");
-        client.sendResponse(Identify.response(client, f, opts, nsqd.authRequired()));
+        client.sendResponse(Identify.response(client.settings, f, opts, nsqd.authRequired()));
         if (!f.tls()) {
             compress(f);
             return;
@@ -191,20 +242,12 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         hold();
         SslHandler ssl = nsqd.tls().newHandler(client.socket.channelHandlerContext().alloc());
         client.socket.channelHandlerContext().pipeline().addFirst(Tls.HANDLER, ssl);
-        ssl.handshakeFuture().addListener(done -> client.context.runOnContext(v -> {
-            if (!done.isSuccess()) {
-                fail(NsqError.fatal(E_IDENTIFY_FAILED, "IDENTIFY failed " + done.cause().getMessage()));
-                return;
-            }
-            client.tlsSession = ssl.engine().getSession();
-            client.tls = true;
+        ssl.handshakeFuture().addListener(done -> continueOnLoop(() -> {
+            if (!done.isSuccess()) throw NsqError.fatal(E_IDENTIFY_FAILED, "IDENTIFY failed " + done.cause().getMessage());
+            client.settings.tlsSession = ssl.engine().getSession();
+            client.settings.tls = true;
             client.sendResponse(Frames.OK);
-            try {
-                compress(f);
-                release();
-            } catch (RuntimeException e) {
-                onFailure(e);
-            }
+            compress(f);
         }));
     }
 
@@ -213,14 +256,14 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         if (f.snappy()) {
             log.info("PROTOCOL(V2): [{}] upgrading connection to snappy", client);
             Compression.snappy(client.socket);
-            client.snappy = true;
+            client.settings.snappy = true;
             client.sendResponse(Frames.OK);
         }
         if (f.deflate()) {
             log.info("PROTOCOL(V2): [{}] upgrading connection to deflate (level {})", client, f.deflateLevel());
             Compression.deflate(client.socket, f.deflateLevel());
-            client.deflate = true;
-            client.deflateLevel = f.deflateLevel();
+            client.settings.deflate = true;
+            client.settings.deflateLevel = f.deflateLevel();
             client.sendResponse(Frames.OK);
         }
     }
@@ -243,26 +286,15 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         if (!nsqd.authRequired()) throw NsqError.fatal(E_AUTH_DISABLED, "AUTH disabled");
         client.authSecret = secret;
         hold();
-        queryAuth().onComplete(ar -> {
-            try {
-                grant(ar);
-                if (!ar.result().hasGrants()) throw NsqError.fatal(E_UNAUTHORIZED, "AUTH no authorizations found");
-                client.sendResponse(ar.result().response());
-                release();
-            } catch (NsqError e) {
-                fail(e);
-            }
-        });
+        queryAuth().onComplete(ar -> continueOnLoop(() -> {
+            grant(ar);
+            if (!ar.result().hasGrants()) throw NsqError.fatal(E_UNAUTHORIZED, "AUTH no authorizations found");
+            client.sendResponse(ar.result().response());
+        }));
     }
 
     private io.vertx.core.Future<Authorizations> queryAuth() {
-        return nsqd.authClient().query(client.remoteIp, client.tls, Tls.commonName(client.tlsSession), client.authSecret)
-                .transform(ar -> {
-                    // back onto the connection's loop, whatever thread the HTTP answer came on
-                    io.vertx.core.Promise<Authorizations> p = io.vertx.core.Promise.promise();
-                    client.context.runOnContext(v -> p.handle(ar));
-                    return p.future();
-                });
+        return nsqd.authClient().query(client.remoteIp, client.settings.tls, Tls.commonName(client.settings.tlsSession), client.authSecret);
     }
 
     /** The auth server's answer becomes the client's grant; a failed query is NSQ's E_AUTH_FAILED. */
@@ -295,15 +327,10 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             return;
         }
         hold();
-        queryAuth().onComplete(ar -> {
-            try {
-                grant(ar);
-                authorized(ar.result(), cmd, topic, channel, then);
-                release();
-            } catch (NsqError e) {
-                fail(e);
-            }
-        });
+        queryAuth().onComplete(ar -> continueOnLoop(() -> {
+            grant(ar);
+            authorized(ar.result(), cmd, topic, channel, then);
+        }));
     }
 
     private static void authorized(Authorizations a, String cmd, String topic, String channel, AuthorizedStep then) throws NsqError {
@@ -320,15 +347,42 @@ final class ProtocolV2 implements CommandReader.LineHandler {
     private void hold() {
         holds++;
         reader.pause();
+        updateReading();
     }
 
     private void release() {
-        if (--holds == 0) reader.resume();
+        if (--holds > 0) return;
+        if (!reader.resume()) yieldLoop();
+        updateReading();
+    }
+
+    /** What an asynchronous step does next, on the connection's loop. */
+    interface Continuation {
+        void run() throws NsqError;
+    }
+
+    /**
+     * Runs the rest of an asynchronous step on the connection's loop and releases the reader its
+     * {@link #hold()} paused. Whatever it throws is answered: an NsqError as such, anything else
+     * as NSQ's internal error (logged, E_INTERNAL, connection closed); never a reader left paused.
+     */
+    void continueOnLoop(Continuation next) {
+        client.context.runOnContext(v -> {
+            try {
+                next.run();
+                release();
+            } catch (NsqError e) {
+                fail(e);
+                if (!e.isFatal()) release();
+            } catch (Throwable t) {
+                onFailure(t);
+            }
+        });
     }
 
     private void sub(List<String> p) throws NsqError {
         if (client.state != ClientV2.State.INIT) throw NsqError.fatal(E_INVALID, "cannot SUB in current state");
-        if (client.heartbeatIntervalMs <= 0) throw NsqError.fatal(E_INVALID, "cannot SUB with heartbeats disabled");
+        if (client.settings.heartbeatIntervalMs <= 0) throw NsqError.fatal(E_INVALID, "cannot SUB with heartbeats disabled");
         if (p.size() < 3) throw NsqError.fatal(E_INVALID, "SUB insufficient number of parameters");
         String topicName = p.get(1), channelName = p.get(2);
         if (!Names.isValid(topicName))
@@ -336,8 +390,8 @@ final class ProtocolV2 implements CommandReader.LineHandler {
         if (!Names.isValid(channelName))
             throw NsqError.fatal(E_BAD_CHANNEL, "SUB channel name " + Names.goQuote(channelName) + " is not valid");
         checkAuth("SUB", topicName, channelName, () -> {
-            Channel channel = nsqd.subscribe(client, topicName, channelName);
-            if (channel == null) throw NsqError.fatal(E_SUB_FAILED, "SUB failed to deleted topic/channel");
+            String err = nsqd.subscribe(client, topicName, channelName);
+            if (err != null) throw NsqError.fatal(E_SUB_FAILED, "SUB failed " + err);
             client.sendResponse(Frames.OK);
         });
     }
@@ -502,14 +556,7 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             return;
         }
         hold();
-        done.whenComplete((v, e) -> client.context.runOnContext(x -> {
-            try {
-                published(cmd, failCode, topicName, bodies.size(), done);
-                release();
-            } catch (NsqError err) {
-                fail(err);
-            }
-        }));
+        done.whenComplete((v, e) -> continueOnLoop(() -> published(cmd, failCode, topicName, bodies.size(), done)));
     }
 
     private void published(String cmd, String failCode, String topicName, int count,
@@ -518,9 +565,11 @@ final class ProtocolV2 implements CommandReader.LineHandler {
             Throwable cause = done.handle((v, e) -> e).join();
             while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) cause = cause.getCause();
             String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            // a full queue (--max-bytes-per-queue) accepted nothing: the producer may retry on this connection
+            if (cause instanceof QueueFullException) throw NsqError.nonFatal(failCode, cmd + " failed " + why);
             throw NsqError.fatal(failCode, cmd + " failed " + why);
         }
-        client.pubCounts.merge(topicName, (long) count, Long::sum);
+        client.published(topicName, count);
         client.sendResponse(Frames.OK);
     }
 

@@ -16,6 +16,7 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** {@code GET /stats}: the snapshot NSQ's GetStats takes, as JSON or NSQ's text report. */
 final class StatsHandler {
@@ -68,7 +69,7 @@ final class StatsHandler {
                 List<ChannelStats> cs = new ArrayList<>();
                 for (Channel c : chans) cs.add(channelStats(c, includeClients, topicFilter));
                 topics.add(new TopicStats(t.name, cs, t.depth(), t.backendDepth(), t.messageCount(), t.messageBytes(),
-                        t.isPaused(), topicE2e(t)));
+                        t.isPaused(), topicE2e(t), bounded() ? t.heldBytes() : null, maxBytes()));
             }
         }
         List<ClientStats> producers = null;
@@ -83,16 +84,23 @@ final class StatsHandler {
                 includeMem ? memory() : null, producers);
     }
 
-    private static ChannelStats channelStats(Channel c, boolean includeClients, String topicFilter) {
-        List<ClientV2> clients = c.clientsSnapshot();
+    private ChannelStats channelStats(Channel c, boolean includeClients, String topicFilter) {
+        List<Consumer> clients = c.clientsSnapshot();
         List<ClientStats> cs = null;
         if (includeClients) {
             cs = new ArrayList<>();
-            for (ClientV2 cl : clients) cs.add(clientStats(cl, topicFilter));
+            for (Consumer cl : clients) cs.add(cl.stats(topicFilter));
         }
         return new ChannelStats(c.name, c.depth(), c.backendDepth(), c.inFlightCount(), c.deferredCount(), c.messageCount(),
                 c.requeueCount(), c.timeoutCount(), clients.size(), cs, c.isPaused(),
-                c.e2e == null ? NsqdStats.E2eLatency.NONE : c.e2e.result());
+                c.e2e == null ? NsqdStats.E2eLatency.NONE : c.e2e.result(),
+                nsqd.options().maxAttempts > 0 ? c.deadLetterCount() : null, bounded() ? c.heldBytes() : null, maxBytes());
+    }
+
+    /** --max-bytes-per-queue is set: held bytes and the bound join the figures. */
+    private boolean bounded() { return nsqd.options().maxBytesPerQueue > 0; }
+
+    private Long maxBytes() { return bounded() ? nsqd.options().maxBytesPerQueue : null;
     }
 
     /** The merge of every channel's stream, as NSQ's AggregateChannelE2eProcessingLatency. */
@@ -105,23 +113,25 @@ final class StatsHandler {
 
     static ClientStats clientStats(ClientV2 c, String topicFilter) {
         List<PubCount> pubs = new ArrayList<>();
-        for (Map.Entry<String, Long> e : c.pubCounts.entrySet()) {
-            if (topicFilter.isEmpty() || topicFilter.equals(e.getKey())) pubs.add(new PubCount(e.getKey(), e.getValue()));
+        for (Map.Entry<String, AtomicLong> e : c.pubCounts.entrySet()) {
+            if (topicFilter.isEmpty() || topicFilter.equals(e.getKey())) pubs.add(new PubCount(e.getKey(), e.getValue().get()));
         }
         Authorizations auth = c.auth;
-        return new ClientStats(c.clientId, c.hostname, "V2", c.remoteAddress, c.state.code, c.readyCount,
-                c.inFlightCount, c.messageCount, c.finishCount, c.requeueCount, c.connectTs, c.sampleRate,
-                c.deflate, c.snappy, c.userAgent, auth != null, auth == null ? "" : auth.identity,
-                auth == null ? "" : auth.identityUrl, pubs, c.tls, tlsCipher(c), tlsVersion(c), "", c.tls);
+        ClientSettings s = c.settings;
+        ClientCounters n = c.counters;
+        return new ClientStats(s.clientId, s.hostname, "V2", c.remoteAddress, c.state.code, c.readyCount,
+                n.inFlight(), n.messages(), n.finished(), n.requeued(), c.connectTs, s.sampleRate,
+                s.deflate, s.snappy, s.userAgent, auth != null, auth == null ? "" : auth.identity,
+                auth == null ? "" : auth.identityUrl, pubs, s.tls, tlsCipher(s), tlsVersion(s), "", s.tls);
     }
 
-    private static String tlsCipher(ClientV2 c) {
+    private static String tlsCipher(ClientSettings c) {
         javax.net.ssl.SSLSession s = c.tlsSession;
         return s == null ? "" : s.getCipherSuite();
     }
 
     /** Go's names: JSSE's "TLSv1.2" is NSQ's "TLS1.2" (and "TLSv1" its "TLS1.0"). */
-    private static String tlsVersion(ClientV2 c) {
+    private static String tlsVersion(ClientSettings c) {
         javax.net.ssl.SSLSession s = c.tlsSession;
         if (s == null) return "";
         String p = s.getProtocol();

@@ -35,6 +35,7 @@ final class Storage {
     private final Set<DiskBackend> open = ConcurrentHashMap.newKeySet();
     private FileChannel lockChannel;
     private FileLock lock;
+    private volatile boolean closed;
 
     Storage(NsqdOptions options) {
         this.options = options;
@@ -57,10 +58,30 @@ final class Storage {
         if (lock == null) throw new IOException("failed to lock data-path " + dataPath + " (in use by another nsqd)");
     }
 
+    /**
+     * A topic's or channel's disk queue. With --persist-deferred and --mem-queue-size=0 (every message
+     * on disk) it keeps an AckLog, so a message moved to the deferred journal after a REQ is not also
+     * delivered at once from here after a crash (nor is what was finished out of order before it).
+     */
     DiskBackend openBackend(String name, LongSupplier idFallback) {
-        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback);
+        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback, 0,
+                options.persistDeferred && options.memQueueSize == 0);
         open.add(b);
         return b;
+    }
+
+    /**
+     * The journal of a topic's or channel's deferred messages ({@code <queue name>#deferred}); null
+     * unless --persist-deferred, or a journal is left from a run with it (its messages are then still
+     * delivered at their time, and nothing new is written to it).
+     */
+    DeferredJournal openJournal(String queueName, LongSupplier idFallback) {
+        String name = queueName + DeferredJournal.SUFFIX;
+        if (!options.persistDeferred && !Files.exists(dataPath.resolve(name + ".diskqueue.meta.dat"))) return null;
+        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback,
+                DeferredJournal.DUE_BYTES, true);
+        open.add(b);
+        return new DeferredJournal(b);
     }
 
     void forget(DiskBackend b) { open.remove(b); }
@@ -75,6 +96,7 @@ final class Storage {
      * topic lock of the caller, so two topics changing at once can never wait on each other.
      */
     CompletableFuture<Void> saveMetadata(Supplier<List<Metadata.TopicMeta>> snapshot) {
+        if (closed) return CompletableFuture.failedFuture(new IllegalStateException("storage closed"));
         return CompletableFuture.runAsync(() -> {
             try {
                 Metadata.save(dataPath, snapshot.get());
@@ -84,7 +106,13 @@ final class Storage {
         }, metadataWriter);
     }
 
+    /**
+     * Releases the lock and shuts the worker pool down (queued disk work still runs). Work asked
+     * for later is refused without an exception at the caller: a metadata save fails its future,
+     * a disk queue's task is dropped (see {@link SerialExecutor}).
+     */
     void close() {
+        closed = true;
         try {
             if (lock != null) lock.release();
             if (lockChannel != null) lockChannel.close();

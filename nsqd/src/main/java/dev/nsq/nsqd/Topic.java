@@ -35,6 +35,12 @@ final class Topic {
     private final GuidFactory guids;
     /** Null for ephemeral topics. */
     private final DiskBackend backend;
+    /**
+     * Deferred messages waiting here (no channel yet, paused) with their due time, on disk (ours,
+     * --persist-deferred: NSQ keeps their defer only in memory). Null without the flag and for
+     * ephemeral topics.
+     */
+    private final DeferredJournal journal;
     private final Function<Channel.Spec, Channel> channelFactory;
     /** Off-heap: its chunks are released by resume, empty, delete and shutdown. */
     private final OffHeapQueue memoryQueue = new OffHeapQueue();
@@ -50,6 +56,8 @@ final class Topic {
     private volatile boolean started = true;
     private volatile long messageCount;
     private volatile long messageBytes;
+    /** Bytes of the bodies waiting here (memory and disk), for --max-bytes-per-queue; written under the lock. */
+    private volatile long heldBytes;
 
     Topic(String name, NsqdOptions options, Storage storage, Function<Channel.Spec, Channel> channelFactory) {
         this.name = name;
@@ -59,7 +67,19 @@ final class Topic {
         this.guids = new GuidFactory(options.nodeId);
         this.channelFactory = channelFactory;
         this.backend = ephemeral || storage == null ? null : storage.openBackend(name, guids::next);
-        if (backend != null) backend.barrier().thenRun(this::resume); // a backlog left from before
+        this.journal = backend == null ? null : storage.openJournal(name, guids::next);
+        if (backend != null) backend.barrier().thenRun(() -> { // a backlog left from before
+            synchronized (this) {
+                heldBytes += backend.bodyBytesAtOpen();
+            }
+            resume();
+        });
+        if (journal != null) journal.load().thenAccept(bytes -> {
+            synchronized (this) {
+                heldBytes += bytes;
+            }
+            resume();
+        });
         log.info("TOPIC({}): created", name);
     }
 
@@ -81,24 +101,69 @@ final class Topic {
         if (deleted) return CompletableFuture.failedFuture(new IllegalStateException("topic deleted"));
         long bytes = 0;
         for (Message m : batch) bytes += m.body.length;
+        boolean held = paused || channels.isEmpty() || !started;
+        if (options.maxBytesPerQueue > 0) {
+            QueueFullException full = overBound(held, bytes, options.maxBytesPerQueue);
+            if (full != null) return CompletableFuture.failedFuture(full);
+        }
         messageCount += batch.size(); // one write each per batch: they are volatile for /stats readers
         messageBytes += bytes;
-        if (paused || channels.isEmpty() || !started) return hold(batch);
+        if (held) return hold(batch, null);
         return fanOut(batch);
     }
 
-    private CompletableFuture<Void> hold(List<Message> batch) {
-        List<Message> toDisk = null;
+    /**
+     * --max-bytes-per-queue: refuses a batch that would take this topic (when it would hold the
+     * batch) or any of its channels over the bound. Channels' counts only fall without the topic's
+     * lock (their rises come through here), so the check cannot let too much in.
+     */
+    private QueueFullException overBound(boolean held, long bytes, long max) {
+        if (held && heldBytes + bytes > max) return new QueueFullException("topic " + name, heldBytes, max);
+        for (Channel c : channels.values()) {
+            long h = c.heldBytes();
+            if (h + bytes > max) return new QueueFullException("channel " + name + ":" + c.name, h, max);
+        }
+        return null;
+    }
+
+    /**
+     * Keeps messages here until they can move on: deferred ones in the journal, with their due time,
+     * the rest in memory or on disk. Messages read from a record of {@code source} (this topic's disk
+     * queue or journal) have it acknowledged once they are held again.
+     */
+    private CompletableFuture<Void> hold(List<Message> batch, DiskBackend source) {
+        List<Message> toDisk = null, deferred = null;
+        long now = System.nanoTime();
         for (Message m : batch) {
             if (deleted || flushed) break; // the queue is dropped or written already: nothing may be added
+            heldBytes += m.body.length;
+            if (m.deferMs > 0 && journal != null && options.persistDeferred) {
+                m.priorityNs = now + m.deferMs * 1_000_000L;
+                m.deferMs = 0; // the journal keeps the due time; releaseJournal gives back what is left
+                if (deferred == null) deferred = new ArrayList<>();
+                deferred.add(m);
+                continue;
+            }
+            if (source != null && source != backend && memoryQueue.size() < options.memQueueSize) {
+                long seq = DiskBackend.takeSeq(m); // the memory queue only carries records of our disk queue
+                if (enqueue(m)) {
+                    source.ack(seq);
+                    continue;
+                }
+                m.diskSeq = seq;
+            }
             if (memoryQueue.size() < options.memQueueSize && enqueue(m)) continue;
             if (backend != null) {
                 if (toDisk == null) toDisk = new ArrayList<>();
                 toDisk.add(m);
-            } // else: ephemeral overflow is discarded, as NSQ does
+            } else {
+                heldBytes -= m.body.length; // ephemeral overflow is discarded, as NSQ does
+            }
         }
-        // messages pumped from our own disk queue leave their old records once written again
-        return toDisk == null ? DONE : backend.writeBack(toDisk, backend);
+        // messages from our own disk queue or journal leave their old records once written again
+        CompletableFuture<Void> written = toDisk == null ? DONE : backend.writeBack(toDisk, source);
+        if (deferred == null) return written;
+        return CompletableFuture.allOf(written, journal.append(deferred, source));
     }
 
     /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
@@ -125,11 +190,11 @@ final class Topic {
      * every channel has them (in memory, or written to its own disk queue), so a crash before that
      * re-reads them rather than losing them.
      */
-    private CompletableFuture<Void> fanOutAndAck(List<Message> batch) {
+    private CompletableFuture<Void> fanOutAndAck(List<Message> batch, DiskBackend source) {
         long[] seqs = new long[batch.size()];
         for (int i = 0; i < seqs.length; i++) seqs[i] = DiskBackend.takeSeq(batch.get(i));
         CompletableFuture<Void> written = fanOut(batch);
-        if (backend != null) written.thenRun(() -> { for (long seq : seqs) backend.ack(seq); });
+        if (source != null) written.thenRun(() -> { for (long seq : seqs) source.ack(seq); });
         return written;
     }
 
@@ -139,16 +204,51 @@ final class Topic {
     /** Moves what waits here on to the channels, when there are channels and the topic runs. */
     private void resume() {
         synchronized (this) {
-            if (paused || channels.isEmpty() || deleted || flushed || !started) return;
+            if (!running()) return;
             while (!memoryQueue.isEmpty()) { // in batches: a whole queue on the heap at once is what we avoid
                 List<Message> held = new ArrayList<>(Math.min(MOVE_BATCH, memoryQueue.size()));
                 memoryQueue.drainTo(held::add, MOVE_BATCH);
-                fanOutAndAck(held);
+                movedOn(held);
+                fanOutAndAck(held, backend);
             }
-            if (backend == null || pumping || backend.depth() == 0) return;
+        }
+        releaseJournal();
+        synchronized (this) {
+            if (backend == null || pumping || backend.depth() == 0 || !running()) return;
             pumping = true;
         }
         pumpFromDisk();
+    }
+
+    private boolean running() { return !paused && !channels.isEmpty() && !deleted && !flushed && started; }
+
+    /**
+     * Hands the journal's deferred messages to the channels, a batch at a time, each deferred there
+     * for what is left of its time (none when it is due); their records here are acknowledged once
+     * the channels hold them. Called holding no lock.
+     */
+    private void releaseJournal() {
+        if (journal == null || journal.count() == 0) return;
+        CompletableFuture<List<Message>> read = journal.releaseAny(PUMP_BATCH);
+        if (read == null) return; // a release is running; it goes on by itself
+        read.thenAccept(msgs -> {
+            if (msgs.isEmpty()) return;
+            CompletableFuture<Void> written;
+            synchronized (this) {
+                if (flushed || deleted) return; // their records stay: read again after a restart
+                long now = System.nanoTime();
+                for (Message m : msgs) m.deferMs = Math.max(0, (m.priorityNs - now + 999_999) / 1_000_000);
+                movedOn(msgs);
+                written = running() ? fanOutAndAck(msgs, journal.backend()) : hold(msgs, journal.backend());
+            }
+            written.whenComplete((v, e) -> {
+                boolean again;
+                synchronized (this) {
+                    again = running();
+                }
+                if (again) releaseJournal();
+            });
+        });
     }
 
     /** One batch from the topic's disk queue to the channels; the next once their writes are done. */
@@ -158,8 +258,9 @@ final class Topic {
             boolean again;
             synchronized (this) {
                 if (msgs != null && !msgs.isEmpty()) {
-                    if (paused || channels.isEmpty() || deleted || flushed) hold(msgs); // back to waiting
-                    else written = fanOutAndAck(msgs);
+                    movedOn(msgs);
+                    if (paused || channels.isEmpty() || deleted || flushed) hold(msgs, backend); // back to waiting
+                    else written = fanOutAndAck(msgs, backend);
                 }
                 again = msgs != null && !msgs.isEmpty() && backend.depth() > 0
                         && !paused && !channels.isEmpty() && !deleted && !flushed;
@@ -167,6 +268,11 @@ final class Topic {
             }
             if (again) written.whenComplete((v, e) -> pumpFromDisk());
         });
+    }
+
+    /** Messages leave what waits here (hold() counts them again if they come back). */
+    private void movedOn(List<Message> msgs) {
+        for (Message m : msgs) heldBytes -= m.body.length;
     }
 
     /** The channel, created if missing. */
@@ -186,7 +292,7 @@ final class Topic {
     synchronized Channel getChannel(String channelName) { return channels.get(channelName); }
 
     /** Removes a channel; returns its clients so the caller closes them outside the lock. */
-    synchronized List<ClientV2> deleteChannel(String channelName) {
+    synchronized List<Consumer> deleteChannel(String channelName) {
         Channel c = channels.remove(channelName);
         if (c == null) return null;
         log.info("TOPIC({}): deleting channel({})", name, channelName);
@@ -218,18 +324,22 @@ final class Topic {
 
     /** Drops what waits at the topic, in memory and on disk (channels keep theirs), as NSQ's /topic/empty. */
     synchronized CompletableFuture<Void> empty() {
+        heldBytes = 0;
         memoryQueue.clear();
-        return backend == null ? DONE : backend.empty();
+        if (backend == null) return DONE;
+        if (journal == null) return backend.empty();
+        return CompletableFuture.allOf(backend.empty(), journal.empty());
     }
 
     /** Marks deleted, deletes channels and files, and returns every client for closing. */
-    synchronized List<ClientV2> delete() {
+    synchronized List<Consumer> delete() {
         deleted = true;
-        List<ClientV2> out = new ArrayList<>();
+        List<Consumer> out = new ArrayList<>();
         for (Channel c : channels.values()) out.addAll(c.delete());
         channels.clear();
         memoryQueue.clear();
         if (backend != null) backend.delete();
+        if (journal != null) journal.delete();
         log.info("TOPIC({}): deleted", name);
         return out;
     }
@@ -244,20 +354,38 @@ final class Topic {
                 memoryQueue.clear();
             } else {
                 all.add(backend.flushAndClose(memoryQueue, this, List.of()));
+                if (journal != null) all.add(journal.close()); // what it holds keeps its due time
             }
         }
         return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
+    }
+
+    /**
+     * Up to {@code max} of the messages next in line, in delivery order (memory queue, then disk),
+     * as copies: depth, attempts and order stay as they are.
+     */
+    CompletableFuture<List<Message>> peek(int max) {
+        List<Message> held;
+        synchronized (this) {
+            held = memoryQueue.peek(max);
+        }
+        return DiskBackend.peekAfter(held, max, backend);
     }
 
     synchronized boolean isDeleted() { return deleted; }
 
     DiskBackend backend() { return backend; }
 
+    /** The journal of deferred messages waiting here (null for ephemeral topics). */
+    DeferredJournal deferredJournal() { return journal; }
+
     synchronized int memoryDepth() { return memoryQueue.size(); }
     /** Direct memory held by the memory queue (zero once it is empty, emptied, deleted or flushed). */
     synchronized long memoryQueueBytes() { return memoryQueue.chunkBytes(); }
     long backendDepth() { return backend == null ? 0 : backend.depth(); }
-    long depth() { return memoryDepth() + backendDepth(); }
+    /** Memory, disk and deferred messages waiting here (NSQ's topic depth counts its deferred ones too). */
+    long depth() { return memoryDepth() + backendDepth() + (journal == null ? 0 : journal.count()); }
     long messageCount() { return messageCount; }
     long messageBytes() { return messageBytes; }
+    long heldBytes() { return Math.max(0, heldBytes); }
 }

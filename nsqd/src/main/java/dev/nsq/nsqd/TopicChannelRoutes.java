@@ -36,14 +36,18 @@ final class TopicChannelRoutes {
     }
 
     void emptyTopic(RoutingContext ctx) {
-        String name = HttpPublish.topicOrFail(ctx);
-        if (name == null) return;
-        Topic t = nsqd.getTopic(name);
-        if (t == null) {
-            error(ctx, 404, "TOPIC_NOT_FOUND");
-            return;
-        }
+        Topic t = validExistingTopic(ctx);
+        if (t == null) return;
         HttpApi.whenDone(nsqd, ctx, t.empty());
+    }
+
+    /** The topic named by a valid {@code topic} argument (400 without one), or null after a 404. */
+    Topic validExistingTopic(RoutingContext ctx) {
+        String name = HttpPublish.topicOrFail(ctx);
+        if (name == null) return null;
+        Topic t = nsqd.getTopic(name);
+        if (t == null) error(ctx, 404, "TOPIC_NOT_FOUND");
+        return t;
     }
 
     void pauseTopic(RoutingContext ctx, boolean pause) {
@@ -93,7 +97,7 @@ final class TopicChannelRoutes {
     }
 
     /** NSQ's getExistingTopicFromQuery: the *_ARG_* errors of GetTopicChannelArgs, then 404. */
-    private Topic existingTopic(RoutingContext ctx) {
+    Topic existingTopic(RoutingContext ctx) {
         String[] tc = HttpEnvelope.topicChannelArgs(ctx);
         if (tc == null) return null;
         Topic t = nsqd.getTopic(tc[0]);
@@ -104,7 +108,7 @@ final class TopicChannelRoutes {
         return t;
     }
 
-    private Channel existingChannel(RoutingContext ctx) {
+    Channel existingChannel(RoutingContext ctx) {
         Topic t = existingTopic(ctx);
         if (t == null) return null;
         Channel c = t.getChannel(param(ctx, "channel"));

@@ -43,7 +43,7 @@ class MetricsTest {
     void e2eProcessingLatencyPercentilesAreReportedPerChannelAndMergedPerTopic() throws Exception {
         NsqdOptions parsed = NsqdOptions.fromArgs("--e2e-processing-latency-percentile=0.5,1.0", "--e2e-processing-latency-percentile=0.99");
         assertEquals(List.of(1.0, 0.99, 0.5), parsed.e2eProcessingLatencyPercentiles, "sorted high to low, as NSQ");
-        assertThrows(dev.nsq.protocol.flags.FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--e2e-processing-latency-percentile=1.5"));
+        assertThrows(dev.nsq.daemon.flags.FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--e2e-processing-latency-percentile=1.5"));
         try (TestNsqd n = new TestNsqd(dir, o -> o.e2eProcessingLatencyPercentiles = parsed.e2eProcessingLatencyPercentiles)) {
             publishAndFinish(n, "e2e", 20);
             JsonNode topic = JSON.readTree(n.get("/stats?format=json&topic=e2e").body()).path("topics").path(0);

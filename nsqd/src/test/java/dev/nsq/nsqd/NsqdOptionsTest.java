@@ -1,6 +1,6 @@
 package dev.nsq.nsqd;
 
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.FlagSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +50,11 @@ class NsqdOptionsTest {
     void aMissingConfigFileOrUnknownFlagIsAnError() {
         assertThrows(FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--config=" + dir.resolve("missing.cfg")));
         assertThrows(FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--no-such-flag"));
+    }
+
+    @Test
+    void theHostnameIsLookedUpOnceNotPerRequest() {
+        // /info and every lookupd IDENTIFY read it, on event loops where a DNS lookup could block
+        assertSame(NsqdOptions.hostname(), NsqdOptions.hostname());
     }
 }

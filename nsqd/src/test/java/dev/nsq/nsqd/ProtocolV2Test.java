@@ -307,4 +307,38 @@ class ProtocolV2Test {
             assertTrue(got > 0 && got < 50, "about 10% expected, got " + got);
         }
     }
+
+    @Test
+    void maxChannelConsumersRefusesTheNextSubscriber() throws Exception {
+        try (TestNsqd limited = new TestNsqd(dir.resolve("limited"), o -> o.maxChannelConsumers = 1);
+             WireClient first = limited.connect(); WireClient second = limited.connect()) {
+            first.cmd("SUB " + topic + " ch");
+            assertEquals("OK", first.read().text());
+            second.cmd("SUB " + topic + " ch");
+            Frame f = second.read();
+            assertEquals(1, f.type());
+            assertEquals("E_SUB_FAILED SUB failed consumers for " + topic + ":ch exceeds limit of 1", f.text());
+            assertTrue(second.closedWithin(5000));
+            // another channel of the same topic has its own limit
+            try (WireClient other = limited.connect()) {
+                other.cmd("SUB " + topic + " other");
+                assertEquals("OK", other.read().text());
+            }
+        }
+    }
+
+    @Test
+    void anUnexpectedExceptionInAnAsynchronousStepAnswersAndCloses() throws Exception {
+        try (WireClient c = nsqd.connect()) {
+            c.cmd("NOP");
+            await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.nsqd.clients().size() == 1);
+            ClientV2 client = nsqd.nsqd.clients().iterator().next();
+            // the continuation of a step (an auth answer, a disk write) that fails with no NsqError
+            client.protocol.continueOnLoop(() -> { throw new IllegalStateException("boom"); });
+            Frame f = c.read();
+            assertEquals(1, f.type());
+            assertEquals("E_INTERNAL internal error", f.text());
+            assertTrue(c.closedWithin(5000), "closed, not left with a paused reader");
+        }
+    }
 }

@@ -6,10 +6,6 @@ import dev.nsq.nsqd.support.WireClient.Frame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,13 +23,6 @@ class RestartTest {
     private static final int TOTAL = 100_000;
     private static final int BATCH = 500;
     @TempDir Path dir;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private void post(NsqdProcess n, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort + path))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), path + " -> " + r.body());
-    }
 
     private static String body(int i) { return String.format("msg-%06d", i); }
 
@@ -54,18 +43,10 @@ class RestartTest {
         return done;
     }
 
-    private static WireClient subscribe(int port, String topic, String channel, int rdy) throws Exception {
-        WireClient c = new WireClient(port);
-        c.cmd("SUB " + topic + " " + channel);
-        assertEquals("OK", c.readSkippingHeartbeats(5000).text());
-        c.cmd("RDY " + rdy);
-        return c;
-    }
-
     /** Reads until {@code expected} distinct bodies arrived (FINing each) and then silence. */
     private static Set<String> drain(int port, String topic, String channel, int expected) throws Exception {
         Set<String> got = new HashSet<>();
-        try (WireClient c = subscribe(port, topic, channel, 2500)) {
+        try (WireClient c = WireClient.subscribe(port, topic, channel, 2500)) {
             while (got.size() < expected) {
                 Frame f = c.readSkippingHeartbeats(20_000);
                 got.add(f.body());
@@ -82,9 +63,9 @@ class RestartTest {
         Path data = dir.resolve("data");
         Set<String> finished1, finished2;
         try (NsqdProcess a = new NsqdProcess(data, log, "--mem-queue-size=1000")) {
-            post(a, "/topic/create?topic=restart");
-            post(a, "/channel/create?topic=restart&channel=c1");
-            post(a, "/channel/create?topic=restart&channel=c2");
+            a.post("/topic/create?topic=restart");
+            a.post("/channel/create?topic=restart&channel=c1");
+            a.post("/channel/create?topic=restart&channel=c2");
             try (WireClient p = new WireClient(a.tcpPort)) {
                 for (int i = 0; i < TOTAL; i += BATCH) {
                     String[] bodies = new String[BATCH];
@@ -93,8 +74,8 @@ class RestartTest {
                     assertEquals("OK", p.readSkippingHeartbeats(10_000).text());
                 }
             }
-            WireClient c1 = subscribe(a.tcpPort, "restart", "c1", 500);
-            WireClient c2 = subscribe(a.tcpPort, "restart", "c2", 500);
+            WireClient c1 = WireClient.subscribe(a.tcpPort, "restart", "c1", 500);
+            WireClient c2 = WireClient.subscribe(a.tcpPort, "restart", "c2", 500);
             finished1 = consume(c1, 30_000, 400);
             finished2 = consume(c2, 10_000, 400);
             // consumers still connected, 400 in flight on each channel: SIGTERM now
@@ -123,8 +104,8 @@ class RestartTest {
         Path data = dir.resolve("data");
         int acked = 0;
         try (NsqdProcess a = new NsqdProcess(data, log, "--mem-queue-size=0", "--sync-every=1")) {
-            post(a, "/topic/create?topic=crash");
-            post(a, "/channel/create?topic=crash&channel=c");
+            a.post("/topic/create?topic=crash");
+            a.post("/channel/create?topic=crash&channel=c");
             try (WireClient p = new WireClient(a.tcpPort)) {
                 for (int i = 0; i < 300; i++) {
                     p.cmd("PUB crash", body(i));
@@ -148,15 +129,15 @@ class RestartTest {
         int total = 300, finish = 100, hold = 50;
         Set<String> finished;
         try (NsqdProcess a = new NsqdProcess(data, log, "--mem-queue-size=0", "--sync-every=1")) {
-            post(a, "/topic/create?topic=inflight");
-            post(a, "/channel/create?topic=inflight&channel=c");
+            a.post("/topic/create?topic=inflight");
+            a.post("/channel/create?topic=inflight&channel=c");
             try (WireClient p = new WireClient(a.tcpPort)) {
                 for (int i = 0; i < total; i++) {
                     p.cmd("PUB inflight", body(i));
                     assertEquals("OK", p.readSkippingHeartbeats(10_000).text());
                 }
             }
-            WireClient c = subscribe(a.tcpPort, "inflight", "c", finish + hold);
+            WireClient c = WireClient.subscribe(a.tcpPort, "inflight", "c", finish + hold);
             finished = consume(c, finish, hold); // 50 delivered and still in flight at the kill
             // the FINs are persisted: the read position now stands at the oldest in-flight message,
             // so the metadata counts the 200 not finished (in flight or never delivered)
@@ -169,7 +150,7 @@ class RestartTest {
         try (NsqdProcess b = new NsqdProcess(data, log, "--mem-queue-size=0", "--sync-every=1")) {
             Set<String> got = new HashSet<>();
             int deliveries = 0;
-            try (WireClient c = subscribe(b.tcpPort, "inflight", "c", 2500)) {
+            try (WireClient c = WireClient.subscribe(b.tcpPort, "inflight", "c", 2500)) {
                 while (true) {
                     Frame f = c.readSkippingHeartbeatsOrNull(2_000);
                     if (f == null) break;

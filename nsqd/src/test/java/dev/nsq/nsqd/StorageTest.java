@@ -52,26 +52,49 @@ class StorageTest {
         return JSON.readTree(nsqd.get("/stats?format=json&topic=" + topic).body()).path("topics").path(0);
     }
 
-    @Test
-    void memQueueSizeZeroPutsEveryMessageOnDiskInNsqsLayout() throws Exception {
+    // ---- NSQ's on-disk layout -------------------------------------------------------------
+
+    /**
+     * Runs an nsqd with --mem-queue-size=0, publishes d0..d9 to disk:c and stops it cleanly, leaving
+     * everything in the data path; returns the channel's /stats entry from before the stop.
+     */
+    private JsonNode tenMessagesOnDiskThenStop() throws Exception {
         try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 0)) {
             assertEquals(200, nsqd.post("/topic/create?topic=disk", "").statusCode());
             assertEquals(200, nsqd.post("/channel/create?topic=disk&channel=c", "").statusCode());
             try (WireClient p = nsqd.connect()) {
                 for (int i = 0; i < 10; i++) pub(p, "disk", "d" + i);
             }
-            JsonNode ch = stats(nsqd, "disk").path("channels").path(0);
-            assertEquals(10, ch.path("depth").asInt());
-            assertEquals(10, ch.path("backend_depth").asInt(), "with --mem-queue-size=0 all of the depth is on disk");
+            return stats(nsqd, "disk").path("channels").path(0);
         }
-        // after a clean stop: NSQ's file names, metadata text and record layout
-        Path data = dir.resolve("disk:c.diskqueue.000000.dat");
-        assertTrue(Files.exists(data), "channel data file named <topic>:<channel>.diskqueue.%06d.dat");
+    }
+
+    @Test
+    void memQueueSizeZeroPutsAllOfTheDepthOnDisk() throws Exception {
+        JsonNode ch = tenMessagesOnDiskThenStop();
+        assertEquals(10, ch.path("depth").asInt());
+        assertEquals(10, ch.path("backend_depth").asInt(), "with --mem-queue-size=0 all of the depth is on disk");
+    }
+
+    @Test
+    void aChannelsDiskQueueFilesAreNamedAsNsqNamesThem() throws Exception {
+        tenMessagesOnDiskThenStop();
+        assertTrue(Files.exists(dir.resolve("disk:c.diskqueue.000000.dat")), "channel data file named <topic>:<channel>.diskqueue.%06d.dat");
+    }
+
+    @Test
+    void diskQueueMetadataIsNsqsText() throws Exception {
+        tenMessagesOnDiskThenStop();
         String meta = Files.readString(dir.resolve("disk:c.diskqueue.meta.dat"));
         assertTrue(meta.matches("10\n0,0\n0,\\d+\n"), "meta is depth, read file,pos, write file,pos: " + meta);
         assertEquals("0\n0,0\n0,0\n", Files.readString(dir.resolve("disk.diskqueue.meta.dat")));
+    }
+
+    @Test
+    void diskQueueRecordsAreNsqsMessageLayoutInPublishOrder() throws Exception {
+        tenMessagesOnDiskThenStop();
         List<String> bodies = new ArrayList<>();
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("disk:c.diskqueue.000000.dat")))) {
             while (true) {
                 int len;
                 try {
@@ -89,14 +112,26 @@ class StorageTest {
         }
         assertEquals(10, bodies.size());
         assertEquals("d0", bodies.get(0));
+    }
+
+    @Test
+    void nsqdDatListsTopicsAndChannelsAsNsqDoes() throws Exception {
+        tenMessagesOnDiskThenStop();
         JsonNode dat = JSON.readTree(dir.resolve("nsqd.dat").toFile());
         assertEquals("1.3.0", dat.path("version").asText());
         assertEquals(JSON.readTree("[{\"name\":\"disk\",\"paused\":false,\"channels\":[{\"name\":\"c\",\"paused\":false}]}]"),
                 dat.path("topics"));
     }
 
-    @Test
-    void restartRestoresTopicsChannelsPausedFlagsAndEveryMessage() throws Exception {
+    // ---- what a restart brings back ---------------------------------------------------------
+
+    /**
+     * The life before a restart: topic "keep" with channels c1 (a subscriber holding three messages
+     * in flight, never finished) and c2 (paused), 20 messages and one deferred for an hour; topic
+     * "lonely" with no channel and one message waiting. The nsqd stops with the subscriber still
+     * connected, so in-flight and deferred messages go to disk too.
+     */
+    private void lifeBeforeRestart() throws Exception {
         try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 5)) {
             WireClient sub = nsqd.connect();
             sub.cmd("SUB keep c1");
@@ -110,19 +145,47 @@ class StorageTest {
                 assertEquals("OK", p.read().text());
                 pub(p, "lonely", "waiting");
             }
-            sub.cmd("RDY 3"); // three in flight, never finished
+            sub.cmd("RDY 3");
             for (int i = 0; i < 3; i++) assertTrue(sub.read().isMessage());
-            // stop with the subscriber still connected: in-flight and deferred go to disk too
         }
-        try (TestNsqd nsqd = new TestNsqd(dir, o -> o.memQueueSize = 5)) {
+    }
+
+    private TestNsqd restarted() throws Exception { return new TestNsqd(dir, o -> o.memQueueSize = 5); }
+
+    @Test
+    void aRestartRestoresTopicsAndChannels() throws Exception {
+        lifeBeforeRestart();
+        try (TestNsqd nsqd = restarted()) {
             JsonNode keep = stats(nsqd, "keep");
             assertEquals("c1", keep.path("channels").path(0).path("channel_name").asText());
-            assertTrue(keep.path("channels").path(1).path("paused").asBoolean(), "c2 stays paused");
+            assertEquals("c2", keep.path("channels").path(1).path("channel_name").asText());
+        }
+    }
+
+    @Test
+    void aRestartKeepsAPausedChannelPaused() throws Exception {
+        lifeBeforeRestart();
+        try (TestNsqd nsqd = restarted()) {
+            assertTrue(stats(nsqd, "keep").path("channels").path(1).path("paused").asBoolean(), "c2 stays paused");
+        }
+    }
+
+    @Test
+    void aRestartDeliversEveryUnfinishedMessageIncludingInFlightAndDeferredOnes() throws Exception {
+        lifeBeforeRestart();
+        try (TestNsqd nsqd = restarted()) {
             await().atMost(Duration.ofSeconds(5)).until(() -> stats(nsqd, "keep").path("channels").path(0).path("depth").asInt() == 21);
             Set<String> c1 = consume(nsqd, "keep", "c1", 21);
             assertTrue(c1.contains("deferred") && c1.contains("k0") && c1.contains("k19"));
             assertEquals(200, nsqd.post("/channel/unpause?topic=keep&channel=c2", "").statusCode());
             assertEquals(21, consume(nsqd, "keep", "c2", 21).size());
+        }
+    }
+
+    @Test
+    void aRestartKeepsWhatWaitedAtATopicWithoutChannels() throws Exception {
+        lifeBeforeRestart();
+        try (TestNsqd nsqd = restarted()) {
             assertEquals(Set.of("waiting"), consume(nsqd, "lonely", "first", 1));
         }
     }

@@ -2,12 +2,12 @@ package dev.nsq.nsqd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nsq.daemon.flags.FlagSet;
 import dev.nsq.nsqd.support.TestCerts;
 import dev.nsq.nsqd.support.TestNsqd;
 import dev.nsq.nsqd.support.Upgrades;
 import dev.nsq.nsqd.support.WireClient;
 import dev.nsq.nsqd.support.WireClient.Frame;
-import dev.nsq.protocol.flags.FlagSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

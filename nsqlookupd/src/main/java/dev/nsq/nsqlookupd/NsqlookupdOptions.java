@@ -2,8 +2,8 @@ package dev.nsq.nsqlookupd;
 
 import dev.nsq.cluster.ClusterOptions;
 import dev.nsq.daemon.DaemonOptions;
-import dev.nsq.protocol.flags.FlagSet;
-import dev.nsq.protocol.flags.LogLevel;
+import dev.nsq.daemon.flags.FlagSet;
+import dev.nsq.daemon.logging.LogLevel;
 
 import java.net.InetAddress;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.nsq.tools;
 
 import dev.nsq.client.ClientConfig;
 import dev.nsq.client.Consumer;
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.FlagSet;
 import io.vertx.core.Vertx;
 
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nsq.client.ClientConfig;
 import dev.nsq.client.Consumer;
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.FlagSet;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,7 +2,7 @@ package dev.nsq.tools;
 
 import dev.nsq.client.ClientConfig;
 import dev.nsq.client.Producer;
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.FlagSet;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package dev.nsq.tools;
 
 import dev.nsq.client.ClientConfig;
-import dev.nsq.protocol.flags.FlagSet;
+import dev.nsq.daemon.flags.FlagSet;
 
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -26,7 +26,10 @@ public record NsqdStats(
             @JsonProperty("message_count") long messageCount,
             @JsonProperty("message_bytes") long messageBytes,
             @JsonProperty("paused") boolean paused,
-            @JsonProperty("e2e_processing_latency") E2eLatency e2eProcessingLatency) {}
+            @JsonProperty("e2e_processing_latency") E2eLatency e2eProcessingLatency,
+            // ours, present only when the feature is on (nsqd --max-bytes-per-queue)
+            @JsonProperty("held_bytes") @JsonInclude(JsonInclude.Include.NON_NULL) Long heldBytes,
+            @JsonProperty("max_bytes") @JsonInclude(JsonInclude.Include.NON_NULL) Long maxBytes) {}
 
     public record ChannelStats(
             @JsonProperty("channel_name") String channelName,
@@ -40,7 +43,11 @@ public record NsqdStats(
             @JsonProperty("client_count") int clientCount,
             @JsonProperty("clients") List<ClientStats> clients,
             @JsonProperty("paused") boolean paused,
-            @JsonProperty("e2e_processing_latency") E2eLatency e2eProcessingLatency) {}
+            @JsonProperty("e2e_processing_latency") E2eLatency e2eProcessingLatency,
+            // ours, present only when the feature is on (nsqd --max-attempts, --max-bytes-per-queue)
+            @JsonProperty("dead_letter_count") @JsonInclude(JsonInclude.Include.NON_NULL) Long deadLetterCount,
+            @JsonProperty("held_bytes") @JsonInclude(JsonInclude.Include.NON_NULL) Long heldBytes,
+            @JsonProperty("max_bytes") @JsonInclude(JsonInclude.Include.NON_NULL) Long maxBytes) {}
 
     public record ClientStats(
             @JsonProperty("client_id") String clientId,

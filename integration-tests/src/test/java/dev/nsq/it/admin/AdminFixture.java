@@ -36,12 +36,15 @@ final class AdminFixture {
         return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
-    static Nsqd nsqd(Path data) throws Exception {
+    static Nsqd nsqd(Path data) throws Exception { return nsqd(data, o -> { }); }
+
+    static Nsqd nsqd(Path data, Consumer<NsqdOptions> tweak) throws Exception {
         NsqdOptions o = new NsqdOptions();
         o.tcpAddress = "127.0.0.1:0";
         o.httpAddress = "127.0.0.1:0";
         o.dataPath = data.toString();
         o.broadcastAddress = "127.0.0.1";
+        tweak.accept(o);
         Nsqd n = new Nsqd(o);
         sync(n.start());
         return n;

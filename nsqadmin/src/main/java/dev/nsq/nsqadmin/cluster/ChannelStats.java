@@ -1,5 +1,6 @@
 package dev.nsq.nsqadmin.cluster;
 
+import dev.nsq.protocol.DeadLetterTopic;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -26,6 +27,11 @@ public final class ChannelStats {
     public long messageCount;
     public long clientCount;
     public boolean paused;
+    /** Sent to the dead-letter topic (nsqd --max-attempts, ours); null when no node reports it. */
+    public Long deadLetterCount;
+    /** Bytes held against nsqd's --max-bytes-per-queue (ours): summed; the bound is per node. Null when not reported. */
+    public Long heldBytes;
+    public Long maxBytes;
     public final List<ChannelStats> nodes = new ArrayList<>();
     public final List<ClientStats> clients = new ArrayList<>();
     E2eLatency e2e;
@@ -45,6 +51,9 @@ public final class ChannelStats {
         s.timeoutCount = c.getLong("timeout_count", 0L);
         s.messageCount = c.getLong("message_count", 0L);
         s.paused = c.getBoolean("paused", false);
+        s.deadLetterCount = c.getLong("dead_letter_count");
+        s.heldBytes = c.getLong("held_bytes");
+        s.maxBytes = c.getLong("max_bytes");
         JsonArray cl = c.getJsonArray("clients");
         if (cl != null) {
             for (int i = 0; i < cl.size(); i++) s.clients.add(ClientStats.fromNode(cl.getJsonObject(i), node, nowSeconds));
@@ -84,6 +93,9 @@ public final class ChannelStats {
         messageCount += a.messageCount;
         clientCount += a.clientCount;
         paused |= a.paused;
+        if (a.deadLetterCount != null) deadLetterCount = (deadLetterCount == null ? 0 : deadLetterCount) + a.deadLetterCount;
+        if (a.heldBytes != null) heldBytes = (heldBytes == null ? 0 : heldBytes) + a.heldBytes;
+        if (a.maxBytes != null) maxBytes = Math.max(maxBytes == null ? 0 : maxBytes, a.maxBytes);
         nodes.add(a);
         nodes.sort(Comparator.comparing((ChannelStats c) -> c.hostname).thenComparing(c -> c.node));
         e2e.add(a.e2e);
@@ -99,7 +111,7 @@ public final class ChannelStats {
         }
         JsonArray cs = new JsonArray();
         for (ClientStats c : clients) cs.add(c.toJson());
-        return new JsonObject()
+        JsonObject j = new JsonObject()
                 .put("node", node)
                 .put("hostname", hostname)
                 .put("topic_name", topicName)
@@ -117,5 +129,10 @@ public final class ChannelStats {
                 .put("clients", cs)
                 .put("paused", paused)
                 .put("e2e_processing_latency", e2e.toJson());
+        if (deadLetterCount != null) {
+            j.put("dead_letter_count", deadLetterCount).put("dead_letter_topic", DeadLetterTopic.of(topicName, channelName));
+        }
+        if (heldBytes != null) j.put("held_bytes", heldBytes).put("max_bytes", maxBytes);
+        return j;
     }
 }

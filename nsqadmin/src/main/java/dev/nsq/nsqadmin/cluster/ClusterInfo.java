@@ -165,6 +165,25 @@ public final class ClusterInfo {
         });
     }
 
+    /**
+     * The next messages of the topic ({@code channel} null) or channel on every nsqd that has the
+     * topic, left where they are (nsqd's {@code /topic/peek} and {@code /channel/peek}, ours): one
+     * {@code {"node","hostname","messages"}} per node, sorted by host.
+     */
+    public Future<Partial<List<JsonObject>>> peek(String topic, String channel, int count) {
+        String path = (channel == null ? "/topic/peek?topic=" + enc(topic) : "/channel/peek" + topicChannelQuery(topic, channel))
+                + "&count=" + count;
+        return topicProducers(topic).compose(prods -> all("nsqd", httpAddrs(prods.value()), a -> http.getJson(a, path).map(r -> {
+            String hostname = prods.value().stream().filter(p -> p.httpAddress().equals(a)).map(p -> p.hostname).findFirst().orElse("");
+            return new JsonObject().put("node", a).put("hostname", hostname)
+                    .put("messages", r.getJsonArray("messages", new JsonArray()));
+        })).map(g -> {
+            List<JsonObject> nodes = new ArrayList<>(g.values());
+            nodes.sort(Comparator.comparing((JsonObject n) -> n.getString("hostname")).thenComparing(n -> n.getString("node")));
+            return new Partial<>(nodes, concat(prods.errors(), g.errors()));
+        }));
+    }
+
     // ---------------------------------------------------------------- actions
 
     public Future<List<String>> pauseTopic(String topic, boolean pause) {

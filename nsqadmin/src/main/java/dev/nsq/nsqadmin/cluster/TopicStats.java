@@ -23,6 +23,9 @@ public final class TopicStats {
     public long backendDepth;
     public long messageCount;
     public boolean paused;
+    /** Bytes held against nsqd's --max-bytes-per-queue (ours): summed; the bound is per node. Null when not reported. */
+    public Long heldBytes;
+    public Long maxBytes;
     public final List<TopicStats> nodes = new ArrayList<>();
     public final List<ChannelStats> channels = new ArrayList<>();
     E2eLatency e2e;
@@ -38,6 +41,8 @@ public final class TopicStats {
         s.memoryDepth = s.depth - s.backendDepth;
         s.messageCount = t.getLong("message_count", 0L);
         s.paused = t.getBoolean("paused", false);
+        s.heldBytes = t.getLong("held_bytes");
+        s.maxBytes = t.getLong("max_bytes");
         JsonArray cs = t.getJsonArray("channels");
         if (cs != null) {
             for (int i = 0; i < cs.size(); i++)
@@ -60,6 +65,8 @@ public final class TopicStats {
             t.backendDepth += n.backendDepth;
             t.messageCount += n.messageCount;
             t.paused |= n.paused;
+            if (n.heldBytes != null) t.heldBytes = (t.heldBytes == null ? 0 : t.heldBytes) + n.heldBytes;
+            if (n.maxBytes != null) t.maxBytes = Math.max(t.maxBytes == null ? 0 : t.maxBytes, n.maxBytes);
             t.nodes.add(n);
             t.e2e.add(n.e2e);
             for (ChannelStats c : n.channels)
@@ -88,7 +95,7 @@ public final class TopicStats {
         }
         JsonArray cs = new JsonArray();
         for (ChannelStats c : channels) cs.add(c.toJson());
-        return new JsonObject()
+        JsonObject j = new JsonObject()
                 .put("node", node)
                 .put("hostname", hostname)
                 .put("topic_name", topicName)
@@ -100,5 +107,7 @@ public final class TopicStats {
                 .put("channels", cs)
                 .put("paused", paused)
                 .put("e2e_processing_latency", e2e.toJson());
+        if (heldBytes != null) j.put("held_bytes", heldBytes).put("max_bytes", maxBytes);
+        return j;
     }
 }

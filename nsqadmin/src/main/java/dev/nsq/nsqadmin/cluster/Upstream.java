@@ -1,6 +1,6 @@
 package dev.nsq.nsqadmin.cluster;
 
-import dev.nsq.protocol.HttpsRedirect;
+import dev.nsq.daemon.HttpsRedirect;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

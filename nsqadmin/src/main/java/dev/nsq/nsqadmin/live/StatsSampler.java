@@ -152,13 +152,15 @@ public final class StatsSampler {
         JsonArray channels = new JsonArray();
         for (ChannelStats c : t.channels) {
             Series cs = point("c/" + t.topicName + "/" + c.channelName, new Series.Point(at, c.messageCount, c.depth, c.inFlightCount));
-            channels.add(new JsonObject().put("channel_name", c.channelName)
+            JsonObject cj = new JsonObject().put("channel_name", c.channelName)
                     .put("depth", c.depth).put("memory_depth", c.memoryDepth).put("backend_depth", c.backendDepth)
                     .put("in_flight_count", c.inFlightCount).put("deferred_count", c.deferredCount)
                     .put("requeue_count", c.requeueCount).put("timeout_count", c.timeoutCount)
                     .put("message_count", c.messageCount).put("client_count", c.clientCount)
                     .put("paused", c.paused).put("rate", round(cs.rate()))
-                    .put("rates", toArray(cs.rates(MAX_GRAPH_POINTS))).put("depths", toArray(cs.depths(MAX_GRAPH_POINTS))));
+                    .put("rates", toArray(cs.rates(MAX_GRAPH_POINTS))).put("depths", toArray(cs.depths(MAX_GRAPH_POINTS)));
+            if (c.deadLetterCount != null) cj.put("dead_letter_count", c.deadLetterCount);
+            channels.add(cj);
         }
         return new JsonObject().put("topic_name", t.topicName)
                 .put("depth", t.depth).put("memory_depth", t.memoryDepth).put("backend_depth", t.backendDepth)

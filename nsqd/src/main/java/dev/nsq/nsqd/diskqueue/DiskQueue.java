@@ -62,9 +62,27 @@ public final class DiskQueue {
     private boolean dirty;
     /** After delete() nothing may write its files again (a late sync would resurrect the metadata). */
     private boolean deleted;
+    private long payloadBytesAtOpen;
+    /** Null unless acknowledgements are tracked (see {@link AckLog}). */
+    private final AckLog ackLog;
+    /** Records acknowledged before the last stop, ahead of the read position: reading skips them. */
+    private java.util.Set<Long> skip = java.util.Set.of();
+    /** The data file {@link #readAt} read last, kept open for the next. */
+    private RandomAccessFile heldReader;
+    private long heldReaderFileNum = -1;
 
     public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery) throws IOException {
+        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, false);
+    }
+
+    /**
+     * With {@code trackAcks}, records acknowledged out of order are written to an {@link AckLog}
+     * and skipped after a restart instead of being read again.
+     */
+    public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery,
+                     boolean trackAcks) throws IOException {
         this.name = name;
+        this.ackLog = trackAcks ? new AckLog(dir.resolve(name + ".diskqueue.acked.dat")) : null;
         this.dir = dir;
         this.maxBytesPerFile = maxBytesPerFile;
         this.minMsgSize = minMsgSize;
@@ -177,8 +195,47 @@ public final class DiskQueue {
         depth--;
         // nothing persisted changes: the record moves from depth into the window
         long seq = window.add(startFile, startPos);
+        boolean done = !skip.isEmpty() && skip.remove(AckLog.key(startFile, startPos));
+        if (done && window.ack(seq)) { // acknowledged before the last stop: not handed out again
+            dirty = true;
+            deleteReadFiles();
+        }
         if (readFileNum < writeFileNum && readPos >= maxBytesPerFileRead) advanceFile();
-        return new Record(data, seq);
+        return done ? null : new Record(data, seq);
+    }
+
+    /**
+     * Up to {@code max} of the next records, in read order, without consuming them: the read
+     * position, the window and the files stay as they are. Stops early at a record that cannot be
+     * read (reading proper deals with it).
+     */
+    public List<byte[]> peek(int max) throws IOException {
+        List<byte[]> out = new java.util.ArrayList<>();
+        long fileNum = readFileNum, pos = readPos;
+        while (out.size() < max && (fileNum < writeFileNum || (fileNum == writeFileNum && pos < writePos))) {
+            Path f = dataFile(fileNum);
+            if (Files.exists(f)) {
+                try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
+                    long end = fileNum < writeFileNum ? raf.length() : writePos;
+                    raf.seek(pos);
+                    DataInputStream in = new DataInputStream(new BufferedInputStream(
+                            java.nio.channels.Channels.newInputStream(raf.getChannel()), 64 * 1024));
+                    while (out.size() < max && pos + 4 <= end) {
+                        int size = in.readInt();
+                        if (size < minMsgSize || size > maxMsgSize || pos + 4 + size > end) return out;
+                        byte[] data = new byte[size];
+                        in.readFully(data);
+                        pos += 4L + size;
+                        out.add(data);
+                    }
+                }
+            }
+            if (out.size() < max) {
+                fileNum++;
+                pos = 0;
+            }
+        }
+        return out;
     }
 
     /**
@@ -187,9 +244,15 @@ public final class DiskQueue {
      * counts as one operation towards --sync-every.
      */
     public void ack(long... seqs) throws IOException {
-        boolean moved = false;
-        for (long seq : seqs) moved |= window.ack(seq);
-        if (!moved) return;
+        boolean moved = false, logged = false;
+        for (long seq : seqs) {
+            moved |= window.ack(seq);
+            if (ackLog != null && window.contains(seq)) { // behind an unacknowledged record: remember it
+                ackLog.add(window.fileNumOf(seq), window.posOf(seq));
+                logged = true;
+            }
+        }
+        if (!moved && !logged) return;
         dirty = true;
         deleteReadFiles();
         if (++opsSinceSync >= syncEvery) sync();
@@ -198,12 +261,60 @@ public final class DiskQueue {
     /** Records handed out and not yet acknowledged. */
     public int unacknowledged() { return window.size(); }
 
+    /**
+     * Appends a record that is handed out at once: it joins the read window, unacknowledged, without
+     * being read (a journal whose reader always stands at its end: every earlier record was read or
+     * put this way). Returns its sequence number, for {@link #readAt} and {@link #ack}.
+     */
+    public long putHeld(byte[] data) throws IOException {
+        if (deleted) throw new IOException("disk queue " + name + " was deleted");
+        if (readFileNum != writeFileNum || readPos != writePos) throw new IOException("disk queue " + name + " has unread records");
+        writeOne(data); // may start a new file first: the record is at the end of the current one
+        long start = writePos - 4L - data.length;
+        depth--;
+        closeReader();
+        readFileNum = writeFileNum;
+        readPos = writePos;
+        long seq = window.add(writeFileNum, start);
+        dirty = true;
+        if (++opsSinceSync >= syncEvery) sync();
+        return seq;
+    }
+
+    /** The data of a record in the read window (handed out, not yet acknowledged), read again from its file. */
+    public byte[] readAt(long seq) throws IOException {
+        if (!window.contains(seq)) throw new IOException("record " + seq + " is not held by disk queue " + name);
+        long fileNum = window.fileNumOf(seq);
+        if (heldReader == null || heldReaderFileNum != fileNum) {
+            closeHeldReader();
+            heldReader = new RandomAccessFile(dataFile(fileNum).toFile(), "r");
+            heldReaderFileNum = fileNum;
+        }
+        heldReader.seek(window.posOf(seq));
+        int size = heldReader.readInt();
+        if (size < minMsgSize || size > maxMsgSize) throw new IOException("invalid message read size (" + size + ")");
+        byte[] data = new byte[size];
+        heldReader.readFully(data);
+        return data;
+    }
+
+    private void closeHeldReader() {
+        if (heldReader == null) return;
+        try {
+            heldReader.close();
+        } catch (IOException ignored) {
+        }
+        heldReader = null;
+        heldReaderFileNum = -1;
+    }
+
     private long committedFileNum() { return window.isEmpty() ? readFileNum : window.headFileNum(); }
 
     private long committedPos() { return window.isEmpty() ? readPos : window.headPos(); }
 
     private void deleteReadFiles() throws IOException {
         long keep = committedFileNum();
+        if (heldReaderFileNum >= 0 && heldReaderFileNum < keep) closeHeldReader();
         for (; oldestFileNum < keep; oldestFileNum++) Files.deleteIfExists(dataFile(oldestFileNum));
     }
 
@@ -239,7 +350,10 @@ public final class DiskQueue {
     /** Deletes every file and starts over at file 0 (empty, or delete of a topic/channel). */
     public void empty() throws IOException {
         closeReader();
+        closeHeldReader();
         closeWriteFile();
+        if (ackLog != null) ackLog.delete();
+        skip = java.util.Set.of();
         for (long n = oldestFileNum; n <= writeFileNum; n++) Files.deleteIfExists(dataFile(n));
         // go-diskqueue's skipToNextRWFile: both positions move to a fresh file
         window.clear();
@@ -256,7 +370,9 @@ public final class DiskQueue {
     public void delete() throws IOException {
         deleted = true;
         closeReader();
+        closeHeldReader();
         closeWriteFile();
+        if (ackLog != null) ackLog.delete();
         for (long n = Math.min(oldestFileNum, readFileNum); n <= writeFileNum; n++) Files.deleteIfExists(dataFile(n));
         Files.deleteIfExists(metaFile());
     }
@@ -265,6 +381,7 @@ public final class DiskQueue {
     public void sync() throws IOException {
         if (deleted) return;
         if (writeFile != null) writeFile.force(false);
+        if (ackLog != null) ackLog.sync(window); // before the metadata: a crash between them re-reads, never skips
         persistMetadata();
         opsSinceSync = 0;
         dirty = false;
@@ -277,7 +394,9 @@ public final class DiskQueue {
             sync();
         } finally {
             closeReader();
+            closeHeldReader();
             closeWriteFile();
+            if (ackLog != null) ackLog.close();
         }
     }
 
@@ -315,11 +434,13 @@ public final class DiskQueue {
             oldestFileNum = readFileNum;
             writeFileNum = Long.parseLong(w[0]);
             writePos = Long.parseLong(w[1]);
+            if (ackLog != null) skip = ackLog.load(readFileNum, readPos);
         } catch (RuntimeException e) {
             log.error("DISKQUEUE({}): corrupt metadata {} - starting empty", name, meta.getFileName());
             depth = readFileNum = readPos = writeFileNum = writePos = 0;
             return;
         }
+        payloadBytesAtOpen = bytesBetween(readFileNum, readPos, writeFileNum, writePos) - 4L * depth;
         // data written after the last metadata sync may be partial: never append after it
         Path wf = dataFile(writeFileNum);
         if (Files.exists(wf) && Files.size(wf) > writePos) {
@@ -334,6 +455,23 @@ public final class DiskQueue {
             writePos = 0;
         }
     }
+
+    /** Bytes of the data files from one position up to another (missing files count as empty). */
+    private long bytesBetween(long fromFile, long fromPos, long toFile, long toPos) throws IOException {
+        long total = 0;
+        for (long n = fromFile; n <= toFile; n++) {
+            Path f = dataFile(n);
+            long end = n == toFile ? toPos : Files.exists(f) ? Files.size(f) : 0;
+            total += Math.max(0, end - (n == fromFile ? fromPos : 0));
+        }
+        return total;
+    }
+
+    /**
+     * Bytes of the record payloads (length prefixes excluded) the queue held when it was opened, for
+     * owners that count what they hold (--max-bytes-per-queue); 0 for a new queue.
+     */
+    public long payloadBytesAtOpen() { return Math.max(0, payloadBytesAtOpen); }
 
     private void persistMetadata() throws IOException {
         String text = (depth + window.size()) + "\n" + committedFileNum() + "," + committedPos() + "\n"

@@ -47,6 +47,33 @@ final class ReadWindow {
 
     boolean isEmpty() { return size == 0; }
 
+    /** True while {@code seq} is in the window (handed out, and the head has not passed it). */
+    boolean contains(long seq) {
+        long offset = seq - headSeq;
+        return offset >= 0 && offset < size;
+    }
+
+    /** The file a record in the window was read from (see {@link #contains}). */
+    long fileNumOf(long seq) { return fileNums[slot(seq)]; }
+
+    /** The record's start in its file (see {@link #contains}). */
+    long posOf(long seq) { return positions[slot(seq)]; }
+
+    private int slot(long seq) { return (int) ((head + (seq - headSeq)) & (fileNums.length - 1)); }
+
+    /** What {@link #forEachAcked} hands out: an acknowledged record's file and start. */
+    interface PositionSink {
+        void accept(long fileNum, long pos) throws java.io.IOException;
+    }
+
+    /** Every acknowledged record still in the window (behind an unacknowledged one), oldest first. */
+    void forEachAcked(PositionSink sink) throws java.io.IOException {
+        for (int k = 0; k < size; k++) {
+            int i = (head + k) & (fileNums.length - 1);
+            if (acked[i]) sink.accept(fileNums[i], positions[i]);
+        }
+    }
+
     /** Records in the window, acknowledged or not (they are all re-read after a crash). */
     int size() { return size; }
 

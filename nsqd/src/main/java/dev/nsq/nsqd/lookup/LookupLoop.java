@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * clustered event bus. Topic and channel changes arrive as notifications from any thread and are
  * handled on the loop's own context, in order.
  *
- * <p>Thread-safety: public methods may be called from any thread; state is confined to {@link #ctx}.
+ * <p>Thread-safety: public methods may be called from any thread; state is confined to {@link #ctx},
+ * except {@link #peerList}, an immutable snapshot of the peers that other threads read.
  */
 public final class LookupLoop {
     private static final Logger log = LoggerFactory.getLogger(LookupLoop.class);
@@ -27,7 +28,10 @@ public final class LookupLoop {
     private final Context ctx;
     private final Supplier<List<TopicChannel>> registrations;
     private final Supplier<LookupPeerInfo> self;
+    /** Confined to {@link #ctx}. */
     private final Map<String, LookupPeer> peers = new LinkedHashMap<>();
+    /** {@link #peers}' values for other threads (publishers creating topics): replaced, never changed. */
+    private volatile List<LookupPeer> peerList = List.of();
     private final ClusterRegistrar cluster;
     private long pingTimer = -1;
 
@@ -65,6 +69,7 @@ public final class LookupLoop {
                     p.ping(); // connect now, as NSQ does at startup
                 }
             }
+            peerList = List.copyOf(peers.values());
         });
     }
 
@@ -94,12 +99,18 @@ public final class LookupLoop {
     /** HTTP addresses of the lookupds known now (TCP peers' announced addresses), for channel pre-creation. */
     public List<String> lookupdHttpAddresses() {
         List<String> out = new ArrayList<>();
-        for (LookupPeer p : List.copyOf(peers.values())) if (p.httpAddress() != null) out.add(p.httpAddress());
+        for (LookupPeer p : peerList) {
+            String http = p.httpAddress();
+            if (http != null) out.add(http);
+        }
         return out;
     }
 
     /** True when lookupds are configured (TCP or cluster), so new topics ask them for channels. */
-    public boolean hasLookupds() { return !peers.isEmpty() || cluster != null; }
+    /** How many TCP lookupd peers there are now (a snapshot; changes apply in order on the loop). */
+    int peerCount() { return peerList.size(); }
+
+    public boolean hasLookupds() { return !peerList.isEmpty() || cluster != null; }
 
     public ClusterRegistrar cluster() { return cluster; }
 
@@ -108,6 +119,7 @@ public final class LookupLoop {
             if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
             for (LookupPeer p : peers.values()) p.close();
             peers.clear();
+            peerList = List.of();
             if (cluster != null) cluster.close();
         });
     }

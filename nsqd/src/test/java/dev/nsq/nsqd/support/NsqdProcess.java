@@ -17,13 +17,23 @@ import java.util.regex.Pattern;
 public final class NsqdProcess implements AutoCloseable {
     private static final Pattern TCP = Pattern.compile("TCP: listening on (\\d+)");
     private static final Pattern HTTP = Pattern.compile("HTTP: listening on (\\d+)");
+    /** The memory settings bin/nsqd starts nsqd with when JAVA_OPTS sets none. */
+    public static final List<String> BIN_NSQD_MEMORY = List.of("-Xmx192m", "-Xmn64m", "-XX:MaxDirectMemorySize=8g");
+    private static final java.net.http.HttpClient HTTP_CLIENT = java.net.http.HttpClient.newHttpClient();
     private final Process process;
     private final Path log;
     public final int tcpPort;
     public final int httpPort;
 
     public NsqdProcess(Path dataPath, Path logFile, String... flags) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        this(dataPath, logFile, List.of("-Xmx512m"), flags);
+    }
+
+    /** With these JVM options instead of a 512 MiB heap (bin/nsqd's are {@link #BIN_NSQD_MEMORY}). */
+    public NsqdProcess(Path dataPath, Path logFile, List<String> jvmOptions, String... flags) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.nsq.nsqd.Main", "--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0",
                 "--data-path=" + dataPath, "--broadcast-address=127.0.0.1"));
         cmd.addAll(List.of(flags));
@@ -71,6 +81,14 @@ public final class NsqdProcess implements AutoCloseable {
     }
 
     public String log() throws IOException { return Files.readString(log); }
+
+    /** POSTs to its HTTP API with an empty body and expects 200. */
+    public void post(String pathAndQuery) throws Exception {
+        java.net.http.HttpResponse<String> r = HTTP_CLIENT.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new AssertionError(pathAndQuery + " -> " + r.statusCode() + " " + r.body());
+    }
 
     @Override
     public void close() throws Exception {

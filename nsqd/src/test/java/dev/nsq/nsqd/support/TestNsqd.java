@@ -1,5 +1,7 @@
 package dev.nsq.nsqd.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nsq.nsqd.Nsqd;
 import dev.nsq.nsqd.NsqdOptions;
 
@@ -13,6 +15,7 @@ import java.util.function.Consumer;
 
 /** A real nsqd on 127.0.0.1 port 0 for a test, with a tiny HTTP helper. */
 public final class TestNsqd implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     public final Nsqd nsqd;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -35,6 +38,11 @@ public final class TestNsqd implements AutoCloseable {
 
     public WireClient connect() throws Exception { return new WireClient(tcpPort()); }
 
+    /** A new connection subscribed to {@code topic}/{@code channel} (its OK read) with RDY {@code rdy} sent. */
+    public WireClient subscribe(String topic, String channel, int rdy) throws Exception {
+        return WireClient.subscribe(tcpPort(), topic, channel, rdy);
+    }
+
     public HttpResponse<String> get(String pathAndQuery) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -43,6 +51,18 @@ public final class TestNsqd implements AutoCloseable {
     public HttpResponse<String> post(String pathAndQuery, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + pathAndQuery))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** This topic's entry of /stats (a missing node when there is none). */
+    public JsonNode topicStats(String topic) throws Exception {
+        JsonNode t = JSON.readTree(get("/stats?format=json&topic=" + topic).body()).path("topics").path(0);
+        return t.path("topic_name").asText().equals(topic) ? t : JSON.missingNode();
+    }
+
+    /** This channel's entry of /stats (a missing node when there is none). */
+    public JsonNode channelStats(String topic, String channel) throws Exception {
+        for (JsonNode c : topicStats(topic).path("channels")) if (c.path("channel_name").asText().equals(channel)) return c;
+        return JSON.missingNode();
     }
 
     @Override

@@ -43,6 +43,16 @@ public final class WireClient implements AutoCloseable {
         if (magic) send("  V2".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** A new connection to {@code port} subscribed to {@code topic}/{@code channel} (its OK read) with RDY {@code rdy} sent. */
+    public static WireClient subscribe(int port, String topic, String channel, int rdy) throws IOException {
+        WireClient c = new WireClient(port);
+        c.cmd("SUB " + topic + " " + channel);
+        String ok = c.readSkippingHeartbeats(5000).text();
+        if (!ok.equals("OK")) throw new AssertionError("SUB " + topic + " " + channel + " -> " + ok);
+        c.cmd("RDY " + rdy);
+        return c;
+    }
+
     public Socket socket() { return socket; }
 
     public InputStream input() { return rawIn; }
