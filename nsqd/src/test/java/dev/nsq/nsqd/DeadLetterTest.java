@@ -110,7 +110,7 @@ class DeadLetterTest {
             JsonNode ch = n.channelStats("plain", "c");
             assertTrue(ch.path("dead_letter_count").isMissingNode(), "NSQ's /stats keys only: " + ch);
             assertTrue(n.topicStats("plain.c.dlq").isMissingNode());
-            assertFalse(n.get("/metrics").body().contains("nsq_channel_dead_lettered_total{"));
+            assertFalse(n.get("/metrics").body().contains("nsq_topic_channel_dead_letter_count{"));
         }
     }
 
