@@ -4,10 +4,10 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
@@ -54,14 +54,17 @@ public final class MetricsEndpoint {
         public MetricSnapshot build() { return b.build(); }
     }
 
-    /** A counter family (exposed with the {@code _total} suffix). */
-    public static final class Counter {
-        private final CounterSnapshot.Builder b;
+    /**
+     * An untyped family: a cumulative count whose name must stay as another tool has it (NSQ's
+     * statsd names have no {@code _total}, which a counter here would get).
+     */
+    public static final class Untyped {
+        private final UnknownSnapshot.Builder b;
 
-        public Counter(String name, String help) { b = CounterSnapshot.builder().name(name).help(help); }
+        public Untyped(String name, String help) { b = UnknownSnapshot.builder().name(name).help(help); }
 
-        public Counter add(double value, String... labelPairs) {
-            b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labelPairs)).build());
+        public Untyped add(double value, String... labelPairs) {
+            b.dataPoint(UnknownSnapshot.UnknownDataPointSnapshot.builder().value(value).labels(Labels.of(labelPairs)).build());
             return this;
         }
 

@@ -110,9 +110,12 @@ final class StatsdLoop {
     private static void e2e(List<String> lines, String prefix, String key, NsqdStats.E2eLatency e) {
         if (e == null || e.percentiles() == null) return;
         for (NsqdStats.Percentile p : e.percentiles()) {
-            gauge(lines, prefix, key + ".e2e_processing_latency_" + Math.round(p.quantile() * 100), (long) p.value());
+            gauge(lines, prefix, key + ".e2e_processing_latency_" + percentKey(p.quantile()), (long) p.value());
         }
     }
+
+    /** A quantile as NSQ names its key: 0.99 is {@code 99}, 1.0 is {@code 100}. */
+    static long percentKey(double quantile) { return Math.round(quantile * 100); }
 
     /** Lines joined by '\n' into datagrams no longer than {@code max} bytes (a longer line goes alone). */
     static List<Buffer> packets(List<String> lines, int max) {

@@ -63,7 +63,7 @@ class BoundedQueueTest {
                 assertEquals(0, n.topicStats("orders").path("held_bytes").asLong(), "the topic passed them on");
                 assertEquals(100, n.topicStats("orders").path("max_bytes").asLong());
                 String metrics = n.get("/metrics").body();
-                assertTrue(metrics.contains("nsq_channel_held_bytes{channel=\"billing\",topic=\"orders\"} 100.0"), metrics);
+                assertTrue(metrics.contains("nsq_topic_channel_held_bytes{channel=\"billing\",topic=\"orders\"} 100.0"), metrics);
                 assertTrue(metrics.contains("nsq_max_bytes_per_queue 100.0"), metrics);
 
                 try (WireClient c = n.subscribe("orders", "billing", 1)) {

@@ -56,7 +56,7 @@ class DeadLetterTest {
                 dlq.cmd("FIN " + f.id());
             }
             String metrics = n.get("/metrics").body();
-            assertTrue(metrics.contains("nsq_channel_dead_lettered_total{channel=\"billing\",topic=\"orders\"} 1.0"), metrics);
+            assertTrue(metrics.contains("nsq_topic_channel_dead_letter_count{channel=\"billing\",topic=\"orders\"} 1.0"), metrics);
         }
     }
 
@@ -110,7 +110,7 @@ class DeadLetterTest {
             JsonNode ch = n.channelStats("plain", "c");
             assertTrue(ch.path("dead_letter_count").isMissingNode(), "NSQ's /stats keys only: " + ch);
             assertTrue(n.topicStats("plain.c.dlq").isMissingNode());
-            assertFalse(n.get("/metrics").body().contains("nsq_channel_dead_lettered_total{"));
+            assertFalse(n.get("/metrics").body().contains("nsq_topic_channel_dead_letter_count{"));
         }
     }
 

@@ -124,10 +124,14 @@ class MetricsTest {
             String m = r.body();
             for (String re : List.of(
                     "nsq_topic_depth\\{topic=\"prom\"\\} 0(\\.0)?",
-                    "nsq_topic_messages_total\\{topic=\"prom\"\\} 3(\\.0)?",
-                    "nsq_channel_messages_total\\{channel=\"ch\",topic=\"prom\"\\} 3(\\.0)?",
-                    "nsq_channel_depth\\{channel=\"ch\",topic=\"prom\"\\} 1(\\.0)?",
-                    "nsq_channel_e2e_processing_latency_seconds\\{channel=\"ch\",quantile=\"0.99\",topic=\"prom\"\\} [0-9.eE-]+",
+                    "nsq_topic_message_count\\{topic=\"prom\"\\} 3(\\.0)?",
+                    "nsq_topic_channel_message_count\\{channel=\"ch\",topic=\"prom\"\\} 3(\\.0)?",
+                    "nsq_topic_channel_depth\\{channel=\"ch\",topic=\"prom\"\\} 1(\\.0)?",
+                    "nsq_topic_channel_in_flight_count\\{channel=\"ch\",topic=\"prom\"\\} 0(\\.0)?",
+                    "nsq_topic_channel_clients\\{channel=\"ch\",topic=\"prom\"\\} 0(\\.0)?",
+                    "nsq_topic_channel_e2e_processing_latency_99\\{channel=\"ch\",topic=\"prom\"\\} [0-9.eE+]+",
+                    "# TYPE nsq_topic_message_count untyped",
+                    "nsq_mem_heap_in_use_bytes [0-9.eE+]+",
                     "nsq_healthy 1(\\.0)?",
                     "jvm_memory_used_bytes\\{area=\"heap\"\\} [0-9.eE+]+")) {
                 assertTrue(m.lines().anyMatch(l -> l.matches(re)), "a line matching " + re);

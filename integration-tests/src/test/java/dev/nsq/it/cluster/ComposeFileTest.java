@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * docker-compose.yml as Docker Compose reads it ({@code docker-compose config}: Debian's package,
  * installed by .ci/run; no engine is needed): 2 nsqlookupd, 3 nsqd, 1 nsqadmin from our multi-stage
  * image, a health check on every {@code /ping}, Hazelcast members by service name, NSQ's ports, a
- * volume per nsqd, and commands whose flags our daemons accept.
+ * volume per nsqd, and commands whose flags our daemons accept; Prometheus and Grafana only in the
+ * {@code monitoring} profile, reading files of the repository. docker/compose-test.sh runs it for real.
  */
 class ComposeFileTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -31,11 +32,18 @@ class ComposeFileTest {
         JsonNode services = config.path("services");
         List<String> names = new ArrayList<>();
         services.fieldNames().forEachRemaining(names::add);
-        assertEquals(List.of("nsqadmin", "nsqd1", "nsqd2", "nsqd3", "nsqlookupd1", "nsqlookupd2"), names.stream().sorted().toList());
+        assertEquals(List.of("grafana", "nsqadmin", "nsqd1", "nsqd2", "nsqd3", "nsqlookupd1", "nsqlookupd2", "prometheus"),
+                names.stream().sorted().toList());
 
         List<Integer> published = new ArrayList<>();
         for (String name : names) {
             JsonNode s = services.path(name);
+            if (name.equals("prometheus") || name.equals("grafana")) {
+                assertEquals("[\"monitoring\"]", s.path("profiles").toString(), name + " starts only with --profile monitoring");
+                s.path("volumes").forEach(v -> assertTrue(!v.asText().startsWith("/") || Files.exists(Path.of(v.asText().split(":")[0])),
+                        name + " mounts a file of the repository: " + v));
+                continue;
+            }
             assertEquals(ROOT.toRealPath(), Path.of(s.path("build").path("context").asText()).toRealPath(),
                     name + " builds the image from the repository");
             assertTrue(s.path("healthcheck").path("test").toString().contains("/ping"), name + " health check on /ping");
@@ -60,6 +68,7 @@ class ComposeFileTest {
 
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
         assertEquals(2, dockerfile.lines().filter(l -> l.startsWith("FROM ")).count(), "multi-stage: a Maven build, a JRE run");
+        assertTrue(dockerfile.contains("FROM ${BUILD_IMAGE} AS build") && dockerfile.contains("FROM ${RUNTIME_IMAGE}"), "bases as build args");
         System.out.printf("ComposeFileTest: docker-compose config accepts %s, ports %s%n", names, published);
     }
 
