@@ -157,7 +157,7 @@ public final class NsqdOptions extends DaemonOptions {
         f.integer("queue-scan-selection-count", queueScanSelectionCount, "number of channels to check per cycle (every 100ms) for in-flight and deferred timeouts", v -> queueScanSelectionCount = v);
         f.duration("queue-scan-interval", queueScanIntervalMs, "how often a cycle checks in-flight and deferred timeouts", v -> queueScanIntervalMs = v);
         f.string("queue-scan-dirty-percent", String.valueOf(queueScanDirtyPercent), "fraction of checked channels with work (0-1) above which the next cycle starts at once", v -> queueScanDirtyPercent = parseFraction(v));
-        f.integer("event-loops", eventLoops, "number of event loops serving TCP and HTTP connections (default: number of cores)", v -> eventLoops = v.intValue());
+        f.integer("event-loops", eventLoops, "number of event loops serving TCP and HTTP connections, one per core unless set", v -> eventLoops = v.intValue());
 
         f.duration("msg-timeout", msgTimeoutMs, "default duration to wait before auto-requeing a message", v -> msgTimeoutMs = v);
         f.duration("max-msg-timeout", maxMsgTimeoutMs, "maximum duration before a message will timeout", v -> maxMsgTimeoutMs = v);
