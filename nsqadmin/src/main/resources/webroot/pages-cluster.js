@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   const { esc, num, rate, href, enc, api, act, setBanner, onSample } = NSQ;
-  const { pausedBadge, memDisk, card } = NSQ.ui;
+  const { pausedBadge, memDisk, card, roleBadge } = NSQ.ui;
 
   /** A page that shows one API document, reloaded on every live sample. */
   function fetching(el, path, render, every) {
@@ -58,7 +58,7 @@
       let rows = "";
       topics.forEach(t => {
         rows += '<tr class="total"><td class="name"><a href="' + href("/topics/" + enc(t.topic_name)) + '" data-nav>' + esc(t.topic_name) +
-          "</a>" + pausedBadge(t.paused) + "</td><td>" + num(t.depth) + '</td><td class="hide-sm">' + memDisk(t) +
+          "</a>" + pausedBadge(t.paused) + roleBadge(t.role) + "</td><td>" + num(t.depth) + '</td><td class="hide-sm">' + memDisk(t) +
           "</td><td>–</td><td>" + num(t.message_count) + "</td><td>–</td>" +
           '<td><button class="btn small ghost-danger" data-act="tombstone" data-topic="' + esc(t.topic_name) + '">Tombstone</button></td></tr>';
         (t.channels || []).forEach(c => {

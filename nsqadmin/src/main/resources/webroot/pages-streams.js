@@ -37,7 +37,40 @@
     return card("Held bytes", size(o.held_bytes), "of " + size(o.max_bytes) + ((o.nodes || []).length > 1 ? " per node" : "") +
       " · " + Math.round(fullest * 100) + "% full", id);
   }
-  NSQ.ui = { pausedBadge, memDisk, card, e2e, hasE2e, size, heldCard };
+  // ---------------------------------------------------------------- replication (ours: nsqd --replication-factor)
+
+  /** A replicated topic's badge: "replicated ×2", or a red "under-replicated 1/2" while a replica is out of sync; "" for NSQ's topics. */
+  function replBadge(r) {
+    if (!r) return "";
+    const replicas = r.replicas || [], inSync = r.in_sync || [];
+    const title = "epoch " + r.epoch + " · leader " + r.leader + " · in sync: " + (inSync.join(", ") || "none");
+    return r.under_replicated
+      ? ' <span class="badge bad under-replicated" title="' + esc(title) + '">under-replicated ' + inSync.length + "/" + replicas.length + "</span>"
+      : ' <span class="badge ok replicated" title="' + esc(title) + '">replicated ×' + replicas.length + "</span>";
+  }
+  /** A node's part in a replicated topic. */
+  function roleBadge(role) {
+    if (role === "leader") return ' <span class="badge role-leader">leader</span>';
+    if (role === "follower") return ' <span class="badge role-follower">follower</span>';
+    if (role === "stale_leader") return ' <span class="badge bad role-stale" title="names itself leader at an older epoch">stale leader</span>';
+    return "";
+  }
+  /** The Replication panel of the Topic page: epoch, leader, and each replica with its role and whether it is in sync. */
+  function replicationPanel(r, nodes) {
+    const replicas = r.replicas || [], inSync = new Set(r.in_sync || []);
+    const httpOf = addr => { const n = nodes.find(x => x.tcp_address === addr); return n ? n.node : null; };
+    const link = addr => { const h = httpOf(addr); return h ? '<a href="' + href("/nodes/" + enc(h)) + '" data-nav>' + esc(addr) + "</a>" : esc(addr); };
+    return '<div class="panel" id="replication"><h2>Replication <span class="count">epoch <b id="replication-epoch">' + esc(r.epoch) +
+      '</b> · leader <span id="replication-leader">' + esc(r.leader) + '</span> · <span id="replication-in-sync">' + inSync.size + " of " +
+      replicas.length + " in sync</span></span>" + replBadge(r) + "</h2>" +
+      '<div class="table-wrap"><table id="replicas"><thead><tr><th>Replica</th><th class="l">Role</th><th class="l">State</th></tr></thead><tbody>' +
+      replicas.map(a => '<tr data-replica="' + esc(a) + '"><td class="name">' + link(a) + '</td><td class="l">' +
+        (a === r.leader ? roleBadge("leader") : roleBadge("follower")) + '</td><td class="l">' +
+        (inSync.has(a) ? '<span class="badge ok">in sync</span>' : '<span class="badge bad">out of sync</span>') + "</td></tr>").join("") +
+      "</tbody></table></div></div>";
+  }
+
+  NSQ.ui = { pausedBadge, memDisk, card, e2e, hasE2e, size, heldCard, replBadge, roleBadge };
 
   // ---------------------------------------------------------------- Streams
 
@@ -62,7 +95,7 @@
       const topics = filter ? all.filter(t => t.topic_name.toLowerCase().includes(filter)) : all;
       let rows = topics.map(t =>
         '<tr data-topic="' + esc(t.topic_name) + '"><td class="name"><a href="' + href("/topics/" + enc(t.topic_name)) +
-        '" data-nav>' + esc(t.topic_name) + "</a>" + pausedBadge(t.paused) + "</td>" +
+        '" data-nav>' + esc(t.topic_name) + "</a>" + pausedBadge(t.paused) + replBadge(t.replication) + "</td>" +
         '<td class="hide-sm">' + g().spark(t.rates, 120, 26, { title: "message rate" }) + "</td>" +
         '<td class="depth">' + num(t.depth + t.channel_depth) + "</td>" +
         '<td class="hide-sm">' + num(t.in_flight) + "</td>" +
@@ -118,12 +151,13 @@
       const nodeRate = n => { const x = (s.nodes || []).find(y => y.node === n.node); return x ? x.rate : null; };
       const chanSnap = c => (s.channels || []).find(y => y.channel_name === c.channel_name) || {};
       const gone = !nodes.length;
+      const repl = data.replication || null;
       const showE2e = hasE2e(data.e2e_processing_latency) || chans.some(c => hasE2e(c.e2e_processing_latency));
       const showDead = chans.some(c => c.dead_letter_count != null);
 
       NSQ.setHtml(live,
         '<div class="crumbs"><a href="' + href("/") + '" data-nav>Streams</a> / topic</div>' +
-        '<div class="page-head"><h1 id="topic-name">' + esc(topic) + "</h1>" + pausedBadge(data.paused) +
+        '<div class="page-head"><h1 id="topic-name">' + esc(topic) + "</h1>" + pausedBadge(data.paused) + replBadge(repl) +
         (gone ? ' <span class="badge bad">not on any node</span>' : "") +
         '<div class="actions">' +
         (data.paused
@@ -140,20 +174,23 @@
         card("In-flight", num(inFlight), "over all channels") +
         card("Deferred", num(deferred)) +
         card("Channels", num(chans.length), num(nodes.length) + (nodes.length === 1 ? " node" : " nodes")) +
+        (repl ? card("Replicas in sync", num((repl.in_sync || []).length) + " / " + num((repl.replicas || []).length),
+          "epoch " + esc(repl.epoch) + " · leader " + esc(repl.leader), "topic-replication") : "") +
         (hasE2e(data.e2e_processing_latency) ? card("E2E latency", '<span style="font-size:14px">' + e2e(data.e2e_processing_latency) + "</span>") : "") +
         "</div>" +
         '<div class="graphs">' + g().card("Message rate", rate(s.rate), s.rates, "#2563eb", hist) +
         g().card("Depth (topic + channels)", num(s.depth != null ? s.depth + s.channel_depth : data.depth), s.depths, "#d97706", hist) + "</div>" +
+        (repl ? replicationPanel(repl, nodes) : "") +
         '<div class="panel"><h2>Topic on each node <span class="count">' + nodes.length + "</span></h2>" +
         '<div class="table-wrap"><table id="topic-nodes"><thead><tr><th>NSQd Host</th><th>Depth</th><th class="hide-sm">Memory + Disk</th>' +
         '<th>In-Flight</th><th class="hide-sm">Deferred</th><th>Messages</th><th>Rate</th><th class="hide-sm">Channels</th><th></th></tr></thead><tbody>' +
         nodes.map(n => "<tr><td class=\"name\"><a href=\"" + href("/nodes/" + enc(n.node)) + '" data-nav>' + esc(n.hostname || n.node) +
-          '</a> <span class="muted">' + esc(n.node) + "</span>" + pausedBadge(n.paused) + "</td><td>" + num(n.depth) +
+          '</a> <span class="muted">' + esc(n.node) + "</span>" + pausedBadge(n.paused) + roleBadge(n.role) + "</td><td>" + num(n.depth) +
           '</td><td class="hide-sm">' + memDisk(n) + "</td><td>" + num(nodeSum(n, "in_flight", "in_flight_count")) +
           '</td><td class="hide-sm">' + num(nodeSum(n, "deferred", "deferred_count")) + "</td><td>" + num(n.message_count) + "</td><td>" + rate(nodeRate(n)) +
           '</td><td class="hide-sm">' + (n.channel_count != null ? n.channel_count : (n.channels || []).length) + '</td><td><button class="btn small ghost-danger" data-act="tombstone" data-node="' +
           esc(n.node) + '" title="hide this node from lookupd for this topic and delete the topic there">Tombstone</button></td></tr>').join("") +
-        (nodes.length > 1 ? '<tr class="total"><td>Total</td><td>' + num(data.depth) + '</td><td class="hide-sm">' + memDisk(data) +
+        (nodes.length > 1 ? '<tr class="total"><td>' + (repl ? "Topic (the leader's copy)" : "Total") + "</td><td>" + num(data.depth) + '</td><td class="hide-sm">' + memDisk(data) +
           "</td><td>" + num(inFlight) + '</td><td class="hide-sm">' + num(deferred) +
           "</td><td>" + num(data.message_count) + "</td><td>" + rate(s.rate) + '</td><td class="hide-sm">' + chans.length + "</td><td></td></tr>" : "") +
         (gone ? '<tr><td colspan="9" class="l muted">No nsqd has this topic.</td></tr>' : "") +
@@ -212,6 +249,7 @@
         message: snap.message,
         depth: s ? s.depth : 0, memory_depth: s ? s.memory_depth : 0, backend_depth: s ? s.backend_depth : 0,
         message_count: s ? s.message_count : data.message_count, paused: s ? s.paused : data.paused,
+        replication: s ? s.replication : data.replication,
         nodes: s ? s.nodes.map(n => Object.assign({}, byNode.get(n.node) || {}, n)) : [],
         channels: s ? s.channels.map(c => Object.assign({}, byName.get(c.channel_name) || {}, c)) : [],
       });

@@ -12,6 +12,8 @@ final class Consumer implements AutoCloseable {
     final Set<String> bodies = ConcurrentHashMap.newKeySet();
     /** Every delivery, duplicates included (at least once). */
     final java.util.concurrent.atomic.AtomicInteger deliveries = new java.util.concurrent.atomic.AtomicInteger();
+    /** How often each body was delivered. */
+    final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Client client = new Client();
     private final Subscriber subscriber;
 
@@ -19,7 +21,9 @@ final class Consumer implements AutoCloseable {
         subscriber = new Subscriber(client, 1, 100, lookupdHttpAddresses);
         subscriber.subscribe(topic, channel, (com.sproutsocial.nsq.MessageDataHandler) data -> {
             deliveries.incrementAndGet();
-            bodies.add(new String(data, StandardCharsets.UTF_8));
+            String body = new String(data, StandardCharsets.UTF_8);
+            counts.computeIfAbsent(body, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            bodies.add(body);
         });
     }
 

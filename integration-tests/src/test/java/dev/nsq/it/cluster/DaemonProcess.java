@@ -20,14 +20,23 @@ final class DaemonProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     final String name;
+    final String host;
     final int httpPort;
     private final String mainClass;
     private final List<String> flags;
     private final Path log;
     private Process process;
+    /** A cgroup v2 directory the JVM is started in (for per-process packet filters), or null. */
+    private Path cgroup;
 
     DaemonProcess(String name, String mainClass, int httpPort, Path log, List<String> flags) {
+        this(name, mainClass, "127.0.0.1", httpPort, log, flags);
+    }
+
+    /** A daemon whose HTTP API listens on {@code host} (another loopback address than 127.0.0.1). */
+    DaemonProcess(String name, String mainClass, String host, int httpPort, Path log, List<String> flags) {
         this.name = name;
+        this.host = host;
         this.mainClass = mainClass;
         this.httpPort = httpPort;
         this.log = log;
@@ -43,6 +52,13 @@ final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(flags);
+        if (cgroup != null) {
+            // the shell joins the cgroup and execs the JVM (same pid), so every socket the JVM opens belongs to it
+            List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
+                    "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"", cgroup.toString()));
+            wrapped.addAll(cmd);
+            cmd = wrapped;
+        }
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return this;
@@ -61,7 +77,7 @@ final class DaemonProcess implements AutoCloseable {
 
     boolean pingOk() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ping"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + httpPort + "/ping"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (Exception e) {
             return false;
@@ -74,6 +90,27 @@ final class DaemonProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Starts (and restarts) the JVM inside this cgroup v2 directory; see {@link Partition}. */
+    DaemonProcess inCgroup(Path dir) {
+        this.cgroup = dir;
+        return this;
+    }
+
+    long pid() { return process.pid(); }
+
+    boolean isAlive() { return process != null && process.isAlive(); }
+
+    /** kill -STOP: the JVM freezes (no heartbeat, no reply) with every socket left open. */
+    void suspend() throws Exception { signal("STOP"); }
+
+    /** kill -CONT: the frozen JVM runs on from where it stopped. */
+    void resume() throws Exception { signal("CONT"); }
+
+    private void signal(String sig) throws Exception {
+        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) throw new IllegalStateException("kill -" + sig + " " + name + " failed");
+    }
+
     /** SIGTERM; returns the exit status. */
     int terminate() throws Exception {
         process.destroy();
@@ -83,6 +120,6 @@ final class DaemonProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (process != null && process.isAlive()) kill();
+        if (process != null && process.isAlive()) kill(); // SIGKILL ends a stopped JVM too
     }
 }

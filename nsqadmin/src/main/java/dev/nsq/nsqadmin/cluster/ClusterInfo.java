@@ -153,11 +153,13 @@ public final class ClusterInfo {
             List<TopicStats> out = new ArrayList<>();
             for (Map.Entry<String, JsonObject> e : g.values()) {
                 String addr = e.getKey();
-                String hostname = producers.stream().filter(p -> p.httpAddress().equals(addr))
-                        .map(p -> p.hostname).findFirst().orElse("");
+                Producer prod = producers.stream().filter(p -> p.httpAddress().equals(addr)).findFirst().orElse(null);
+                String hostname = prod == null ? "" : prod.hostname;
                 for (JsonObject t : objects(e.getValue().getJsonArray("topics"))) {
                     if (topic != null && !topic.equals(t.getString("topic_name"))) continue;
-                    out.add(TopicStats.fromNode(t, addr, hostname, now));
+                    TopicStats ts = TopicStats.fromNode(t, addr, hostname, now);
+                    if (prod != null) ts.tcpAddress = prod.tcpAddress();
+                    out.add(ts);
                 }
             }
             out.sort(Comparator.comparing((TopicStats t) -> t.topicName).thenComparing(t -> t.hostname).thenComparing(t -> t.node));

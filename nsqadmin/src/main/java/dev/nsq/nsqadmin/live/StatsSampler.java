@@ -148,6 +148,7 @@ public final class StatsSampler {
                     .put("message_count", n.messageCount).put("paused", n.paused).put("rate", round(ns.rate()))
                     .put("channel_count", n.channels.size())
                     .put("in_flight", n.channelInFlight()).put("deferred", n.channelDeferred()));
+            if (n.role != null) nodes.getJsonObject(nodes.size() - 1).put("role", n.role).put("tcp_address", n.tcpAddress);
         }
         JsonArray channels = new JsonArray();
         for (ChannelStats c : t.channels) {
@@ -162,7 +163,7 @@ public final class StatsSampler {
             if (c.deadLetterCount != null) cj.put("dead_letter_count", c.deadLetterCount);
             channels.add(cj);
         }
-        return new JsonObject().put("topic_name", t.topicName)
+        JsonObject topic = new JsonObject().put("topic_name", t.topicName)
                 .put("depth", t.depth).put("memory_depth", t.memoryDepth).put("backend_depth", t.backendDepth)
                 .put("message_count", t.messageCount).put("paused", t.paused)
                 .put("channel_depth", t.channelDepth()).put("in_flight", t.channelInFlight())
@@ -171,6 +172,9 @@ public final class StatsSampler {
                 .put("rate", round(s.rate()))
                 .put("rates", toArray(s.rates(MAX_GRAPH_POINTS))).put("depths", toArray(s.depths(MAX_GRAPH_POINTS)))
                 .put("nodes", nodes).put("channels", channels);
+        // ours: replicated topics only (nsqd --replication-factor)
+        if (t.replication != null) topic.put("replication", t.replication.copy());
+        return topic;
     }
 
     private Series point(String key, Series.Point p) {
