@@ -68,11 +68,20 @@ final class DaemonProcess implements AutoCloseable {
     DaemonProcess awaitReady() throws Exception {
         long deadline = System.currentTimeMillis() + 90_000;
         while (!pingOk()) {
-            if (!process.isAlive()) throw new IllegalStateException(name + " exited; see " + log);
+            if (!process.isAlive()) throw new IllegalStateException(name + " exited (" + firstLine() + "); see " + log);
             if (System.currentTimeMillis() > deadline) throw new IllegalStateException(name + " did not answer /ping; see " + log);
             process.waitFor(100, TimeUnit.MILLISECONDS);
         }
         return this;
+    }
+
+    /** The log's first line (a rejected flag, a bind error), for the failure message. */
+    private String firstLine() {
+        try (var lines = java.nio.file.Files.lines(log)) {
+            return lines.findFirst().map(l -> l.length() > 200 ? l.substring(0, 200) : l).orElse("no output");
+        } catch (Exception e) {
+            return "no log";
+        }
     }
 
     boolean pingOk() {
