@@ -69,7 +69,7 @@ final class StatsHandler {
                 List<ChannelStats> cs = new ArrayList<>();
                 for (Channel c : chans) cs.add(channelStats(c, includeClients, topicFilter));
                 topics.add(new TopicStats(t.name, cs, t.depth(), t.backendDepth(), t.messageCount(), t.messageBytes(),
-                        t.isPaused(), topicE2e(t), bounded() ? t.heldBytes() : null, maxBytes()));
+                        t.isPaused(), topicE2e(t), bounded() ? t.heldBytes() : null, maxBytes(), null));
             }
         }
         List<ClientStats> producers = null;

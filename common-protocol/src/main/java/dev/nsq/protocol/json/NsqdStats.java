@@ -29,7 +29,20 @@ public record NsqdStats(
             @JsonProperty("e2e_processing_latency") E2eLatency e2eProcessingLatency,
             // ours, present only when the feature is on (nsqd --max-bytes-per-queue)
             @JsonProperty("held_bytes") @JsonInclude(JsonInclude.Include.NON_NULL) Long heldBytes,
-            @JsonProperty("max_bytes") @JsonInclude(JsonInclude.Include.NON_NULL) Long maxBytes) {}
+            @JsonProperty("max_bytes") @JsonInclude(JsonInclude.Include.NON_NULL) Long maxBytes,
+            // ours, present only for a replicated topic (nsqd --replication-factor, docs/replication.md)
+            @JsonProperty("replication") @JsonInclude(JsonInclude.Include.NON_NULL) ReplicationStats replication) {}
+
+    /**
+     * A replicated topic's placement as this nsqd knows it: the epoch grows at each change of
+     * leader; nodes are named {@code <broadcast_address>:<tcp_port>}; {@code replicas} includes the
+     * leader, and a topic whose {@code in_sync} is shorter is under-replicated.
+     */
+    public record ReplicationStats(
+            @JsonProperty("epoch") long epoch,
+            @JsonProperty("leader") String leader,
+            @JsonProperty("replicas") List<String> replicas,
+            @JsonProperty("in_sync") List<String> inSync) {}
 
     public record ChannelStats(
             @JsonProperty("channel_name") String channelName,
