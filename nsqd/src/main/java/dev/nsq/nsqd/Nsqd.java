@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -113,7 +112,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         if (tls == null && options.tlsRequired != NsqdOptions.TlsRequired.FALSE)
             return Future.failedFuture(new IllegalStateException("cannot require TLS client connections without TLS key and cert"));
         if (authRequired()) authClient = new AuthClient(vertx, options);
-        storage = new Storage(options);
+        storage = new Storage(vertx, options);
         try {
             storage.lock();
             loadMetadata();
@@ -206,19 +205,19 @@ public final class Nsqd implements DaemonMain.Daemon {
         if (authClient != null) closing.add(authClient.close());
         for (ClientV2 c : clients.values()) closing.add(c.socket.close());
         Future<Void> done = Future.join(closing).<Void>mapEmpty().otherwiseEmpty()
-                .compose(v -> Future.fromCompletionStage(flushAll()));
+                .compose(v -> flushAll());
         if (listenerDeployment != null) done = done.compose(v -> vertx.undeploy(listenerDeployment).otherwiseEmpty());
         if (scanWorkers != null) done = done.compose(v -> scanWorkers.close().otherwiseEmpty());
         if (ownsVertx) done = done.eventually(() -> vertx.close());
         return done;
     }
 
-    private CompletableFuture<Void> flushAll() {
-        if (storage == null) return CompletableFuture.completedFuture(null);
-        List<CompletableFuture<Void>> all = new ArrayList<>();
+    private Future<Void> flushAll() {
+        if (storage == null) return Future.succeededFuture();
+        List<Future<Void>> all = new ArrayList<>();
         all.add(storage.saveMetadata(this::metadataSnapshot));
         for (Topic t : topics.values()) all.add(t.flushAndClose());
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, e) -> {
+        return Future.join(all).<Void>mapEmpty().andThen((v, e) -> {
             if (e != null) log.error("NSQ: failed to flush to disk", e);
             storage.close();
             log.info("NSQ: stopped; memory, in-flight and deferred messages written to {}", storage.dataPath);
@@ -395,8 +394,8 @@ public final class Nsqd implements DaemonMain.Daemon {
      * Publishes all bodies; the future completes when every message is in memory or on disk, and
      * fails (its message is the reason for E_PUB_FAILED) when exiting or a disk write failed.
      */
-    CompletableFuture<Void> publish(String topicName, List<byte[]> bodies, long deferMs) {
-        if (exiting) return CompletableFuture.failedFuture(new IllegalStateException("exiting"));
+    Future<Void> publish(String topicName, List<byte[]> bodies, long deferMs) {
+        if (exiting) return Future.failedFuture(new IllegalStateException("exiting"));
         Topic t = getOrCreateTopic(topicName);
         List<Message> batch = new ArrayList<>(bodies.size());
         for (byte[] b : bodies) batch.add(t.newMessage(b, deferMs));
@@ -447,7 +446,7 @@ public final class Nsqd implements DaemonMain.Daemon {
 
     /** One queue-scan run (see {@link QueueScanner}), then the next after --queue-scan-interval. */
     private void scanQueues() {
-        scanner.cycle(System.nanoTime()).whenComplete((cycles, err) -> {
+        scanner.cycle(System.nanoTime()).onComplete((cycles, err) -> {
             if (err != null) log.error("NSQ: queue scan failed", err);
             if (!exiting) scanTimer = vertx.setTimer(options.queueScanIntervalMs, id -> scanQueues());
         });
