@@ -298,6 +298,8 @@ final class Channel {
         String err = checkOwner(c, m);
         if (err != null) return err;
         removeInFlight(m);
+        ReplicaEvents ev = replicaEvents;
+        if (ev != null) ev.finished(name, id);
         c.counters().onFinished();
         drop(m);
         if (backend != null) backend.ack(m);
@@ -319,9 +321,16 @@ final class Channel {
             removeInFlight(m);
             c.counters().onRequeued();
             requeueCount++;
-            if (deadLetters != null && deadLetters.isDead(m)) dead = m;
-            else if (timeoutMs > 0) startDeferred(m, timeoutMs);
-            else requeue(m);
+            ReplicaEvents ev = replicaEvents;
+            if (deadLetters != null && deadLetters.isDead(m)) {
+                dead = m;
+                if (ev != null) ev.finished(name, id); // it leaves this channel for its dead-letter topic
+            } else if (timeoutMs > 0) {
+                startDeferred(m, timeoutMs);
+                if (ev != null) ev.deferred(name, id, timeoutMs);
+            } else {
+                requeue(m);
+            }
             dispatch();
         }
         if (dead != null) sendToDeadLetters(List.of(dead));
@@ -374,6 +383,8 @@ final class Channel {
                 if (deadLetters != null && deadLetters.isDead(m)) {
                     if (dead == null) dead = new ArrayList<>();
                     dead.add(m);
+                    ReplicaEvents ev = replicaEvents;
+                    if (ev != null) ev.finished(name, m.id); // it leaves this channel for its dead-letter topic
                 } else {
                     requeue(m);
                 }
@@ -451,6 +462,31 @@ final class Channel {
                 dispatch();
             }
         });
+    }
+
+    /**
+     * Replication (docs/replication.md): while this channel's topic is led here, FINs and deferring
+     * REQs are told to the followers; null otherwise. Called under this channel's lock.
+     */
+    interface ReplicaEvents {
+        void finished(String channel, long id);
+
+        void deferred(String channel, long id, long delayMs);
+    }
+
+    private volatile ReplicaEvents replicaEvents;
+
+    void replicaEvents(ReplicaEvents events) { this.replicaEvents = events; }
+
+    /**
+     * Replication's catch-up: every message this channel holds in memory (in flight, deferred,
+     * queued), left where it is; {@code dueInMs} is what is left of a deferred message's time, else 0.
+     */
+    synchronized void forEachInMemory(java.util.function.ObjLongConsumer<Message> out) {
+        long now = System.nanoTime();
+        for (Message m : inFlight.values()) out.accept(m, 0);
+        deferred.forEachInMemory(m -> out.accept(m, Math.max(1, (m.priorityNs - now) / 1_000_000L)));
+        for (Message m : memoryQueue.peek(Integer.MAX_VALUE)) out.accept(m, 0);
     }
 
     synchronized void pause() { paused = true; }

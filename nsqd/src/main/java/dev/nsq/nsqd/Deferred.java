@@ -87,6 +87,9 @@ final class Deferred {
 
     long size() { return memory.size() + (journal == null ? 0 : journal.count()); }
 
+    /** Those in memory, left where they are (replication's catch-up); their due time is {@link Message#priorityNs}. */
+    void forEachInMemory(java.util.function.Consumer<Message> action) { memory.forEach(action); }
+
     /** Drops those in memory (the journal is emptied or deleted with the channel's disk queue). */
     void clearMemory() {
         memory.drain();

@@ -287,6 +287,9 @@ final class Topic {
         return c;
     }
 
+    /** Replication's catch-up: the messages waiting here in memory (copies), in order. */
+    synchronized List<Message> heldInMemory() { return memoryQueue.peek(Integer.MAX_VALUE); }
+
     synchronized Channel getChannel(String channelName) { return channels.get(channelName); }
 
     /** Removes a channel; returns its clients so the caller closes them outside the lock. */
