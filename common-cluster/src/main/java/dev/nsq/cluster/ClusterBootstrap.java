@@ -76,6 +76,28 @@ public final class ClusterBootstrap {
         });
     }
 
+    /**
+     * The Hazelcast member under a clustered Vert.x, or null when not clustered. nsqd keeps the
+     * placement of replicated topics in its maps, so every node agrees on leaders and epochs.
+     */
+    public static com.hazelcast.core.HazelcastInstance hazelcast(Vertx vertx) {
+        if (vertx instanceof io.vertx.core.internal.VertxInternal vi && vi.clusterManager() instanceof HazelcastClusterManager hz)
+            return hz.getHazelcastInstance();
+        return null;
+    }
+
+    /** The Vert.x node IDs of the current members, oldest first (Hazelcast's order); empty when not clustered. */
+    public static java.util.List<String> membersOldestFirst(Vertx vertx) {
+        com.hazelcast.core.HazelcastInstance hz = hazelcast(vertx);
+        if (hz == null) return java.util.List.of();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (com.hazelcast.cluster.Member m : hz.getCluster().getMembers()) {
+            String id = m.getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+            out.add(id != null ? id : m.getUuid().toString());
+        }
+        return out;
+    }
+
     /** True when {@code nodeId} is a current member (always true when not clustered). */
     public static boolean isMember(Vertx vertx, String nodeId) {
         if (!(vertx instanceof io.vertx.core.internal.VertxInternal vi) || vi.clusterManager() == null) return true;
@@ -109,6 +131,10 @@ public final class ClusterBootstrap {
         // a crashed member is noticed within seconds, not Hazelcast's default minute
         c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         c.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
+        // a member cut off and back (a partition healed, a process resumed) merges within seconds,
+        // not Hazelcast's default of minutes: until then it sees a cluster of its own
+        c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         c.getNetworkConfig().setPort(o.port).setPortAutoIncrement(false);
         String host = bindHost(o);
         c.getNetworkConfig().setPublicAddress(host + ":" + o.port);

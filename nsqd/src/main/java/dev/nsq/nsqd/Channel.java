@@ -2,12 +2,12 @@ package dev.nsq.nsqd;
 
 import dev.nsq.protocol.MessageId;
 import dev.nsq.protocol.Names;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Channel {
     private static final Logger log = LoggerFactory.getLogger(Channel.class);
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final Future<Void> DONE = Future.succeededFuture();
     /** At most this many messages are read from disk per request. */
     private static final int DISK_READ_BATCH = 1024;
     /** At most this many due deferred messages are read back from the journal per step. */
@@ -90,7 +90,7 @@ final class Channel {
         this.deadLetters = deadLetters;
         DeferredJournal j = this.backend == null ? null : journal;
         this.deferred = new Deferred(this, j, options.persistDeferred, options.memQueueSize == 0);
-        if (j != null) j.load().thenAccept(bytes -> { // deferred messages from before a restart
+        if (j != null) j.load().onSuccess(bytes -> { // deferred messages from before a restart
             synchronized (this) {
                 heldBytes += bytes;
             }
@@ -98,7 +98,7 @@ final class Channel {
         this.logTag = "CHANNEL(" + topicName + ":" + name + ")";
         this.e2e = options.e2eProcessingLatencyPercentiles.isEmpty() ? null
                 : new E2eLatency(options.e2eProcessingLatencyPercentiles, options.e2eProcessingLatencyWindowTimeMs);
-        if (this.backend != null) this.backend.barrier().thenRun(() -> { // backlog from disk
+        if (this.backend != null) this.backend.barrier().onSuccess(v -> { // backlog from disk
             synchronized (this) {
                 heldBytes += this.backend.bodyBytesAtOpen();
             }
@@ -110,10 +110,10 @@ final class Channel {
      * Messages from the topic: deferred ones wait in memory, the rest are queued in memory while
      * it has room and on disk after that. The future completes when the disk part is written.
      */
-    synchronized CompletableFuture<Void> put(List<Message> batch) {
+    synchronized Future<Void> put(List<Message> batch) {
         if (deleted || flushed) return DONE; // flushed: shutdown already wrote what it had
         List<Message> toDisk = null;
-        List<CompletableFuture<Void>> journaled = null;
+        List<Future<Void>> journaled = null;
         long held = 0;
         for (Message m : batch) {
             messageCount++;
@@ -121,8 +121,8 @@ final class Channel {
             if (m.deferMs > 0) {
                 long defer = m.deferMs;
                 m.deferMs = 0;
-                CompletableFuture<Void> w = startDeferred(m, defer);
-                if (!w.isDone() || w.isCompletedExceptionally()) {
+                Future<Void> w = startDeferred(m, defer);
+                if (!w.isComplete() || w.failed()) {
                     if (journaled == null) journaled = new ArrayList<>();
                     journaled.add(w);
                 }
@@ -139,10 +139,10 @@ final class Channel {
         }
         heldBytes += held;
         dispatch();
-        CompletableFuture<Void> written = toDisk == null ? DONE : backend.write(toDisk).thenRun(this::clientReady);
+        Future<Void> written = toDisk == null ? DONE : backend.write(toDisk).onSuccess(v -> clientReady());
         if (journaled == null) return written;
         journaled.add(written); // a DPUB is acknowledged once its deferred copy is on disk too (durable mode)
-        return CompletableFuture.allOf(journaled.toArray(new CompletableFuture[0]));
+        return Future.join(journaled).mapEmpty();
     }
 
     /** A message coming back (requeue, timeout, client gone): memory, or disk when memory is full. */
@@ -158,14 +158,14 @@ final class Channel {
 
     /** To the disk queue; a message read from it before leaves its old record once the new one is written. */
     private void spill(Message m) {
-        backend.writeBack(List.of(m), backend).thenRun(this::clientReady);
+        backend.writeBack(List.of(m), backend).onSuccess(v -> clientReady());
     }
 
     /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
     private boolean enqueue(Message m) { return memoryQueue.offerOrWarn(m, logTag); }
 
     /** Defers a message; the future completes when it is held (written, if it goes to the journal). */
-    private CompletableFuture<Void> startDeferred(Message m, long deferMs) {
+    private Future<Void> startDeferred(Message m, long deferMs) {
         return deferred.add(m, System.nanoTime() + deferMs * 1_000_000L, backend);
     }
 
@@ -216,7 +216,7 @@ final class Channel {
         for (Consumer c : clients) demand += c.readyRoom();
         if (demand <= 0) return;
         diskReadPending = true;
-        backend.read(Math.min(demand, DISK_READ_BATCH)).whenComplete((msgs, err) -> {
+        backend.read(Math.min(demand, DISK_READ_BATCH)).onComplete((msgs, err) -> {
             synchronized (this) {
                 diskReadPending = false;
                 // after delete or shutdown the queue is dropped: nothing may be added to it
@@ -298,6 +298,8 @@ final class Channel {
         String err = checkOwner(c, m);
         if (err != null) return err;
         removeInFlight(m);
+        ReplicaEvents ev = replicaEvents;
+        if (ev != null) ev.finished(name, id);
         c.counters().onFinished();
         drop(m);
         if (backend != null) backend.ack(m);
@@ -319,9 +321,16 @@ final class Channel {
             removeInFlight(m);
             c.counters().onRequeued();
             requeueCount++;
-            if (deadLetters != null && deadLetters.isDead(m)) dead = m;
-            else if (timeoutMs > 0) startDeferred(m, timeoutMs);
-            else requeue(m);
+            ReplicaEvents ev = replicaEvents;
+            if (deadLetters != null && deadLetters.isDead(m)) {
+                dead = m;
+                if (ev != null) ev.finished(name, id); // it leaves this channel for its dead-letter topic
+            } else if (timeoutMs > 0) {
+                startDeferred(m, timeoutMs);
+                if (ev != null) ev.deferred(name, id, timeoutMs);
+            } else {
+                requeue(m);
+            }
             dispatch();
         }
         if (dead != null) sendToDeadLetters(List.of(dead));
@@ -374,6 +383,8 @@ final class Channel {
                 if (deadLetters != null && deadLetters.isDead(m)) {
                     if (dead == null) dead = new ArrayList<>();
                     dead.add(m);
+                    ReplicaEvents ev = replicaEvents;
+                    if (ev != null) ev.finished(name, m.id); // it leaves this channel for its dead-letter topic
                 } else {
                     requeue(m);
                 }
@@ -397,9 +408,9 @@ final class Channel {
     private void releaseFromJournal(long nowNs) {
         DeferredJournal journal = deferred.journal();
         if (journal == null || !journal.hasDue(nowNs)) return;
-        CompletableFuture<List<Message>> read = journal.releaseDue(nowNs, JOURNAL_RELEASE_BATCH);
+        Future<List<Message>> read = journal.releaseDue(nowNs, JOURNAL_RELEASE_BATCH);
         if (read == null) return; // a release is running; it goes on by itself
-        read.thenAccept(msgs -> {
+        read.onSuccess(msgs -> {
             if (msgs.isEmpty()) return;
             released(journal, msgs);
             releaseFromJournal(System.nanoTime());
@@ -424,7 +435,7 @@ final class Channel {
             if (toDisk == null) toDisk = new ArrayList<>();
             toDisk.add(m);
         }
-        if (toDisk != null) backend.writeBack(toDisk, journal.backend()).thenRun(this::clientReady);
+        if (toDisk != null) backend.writeBack(toDisk, journal.backend()).onSuccess(v -> clientReady());
         dispatch();
     }
 
@@ -435,7 +446,7 @@ final class Channel {
      * they are requeued here and go to dead letters at their next REQ or timeout.
      */
     private void sendToDeadLetters(List<Message> dead) {
-        deadLetters.publish(topicName, name, dead).whenComplete((v, e) -> {
+        deadLetters.publish(topicName, name, dead).onComplete((v, e) -> {
             synchronized (this) {
                 if (e == null) {
                     deadLetterCount += dead.size();
@@ -453,6 +464,31 @@ final class Channel {
         });
     }
 
+    /**
+     * Replication (docs/replication.md): while this channel's topic is led here, FINs and deferring
+     * REQs are told to the followers; null otherwise. Called under this channel's lock.
+     */
+    interface ReplicaEvents {
+        void finished(String channel, long id);
+
+        void deferred(String channel, long id, long delayMs);
+    }
+
+    private volatile ReplicaEvents replicaEvents;
+
+    void replicaEvents(ReplicaEvents events) { this.replicaEvents = events; }
+
+    /**
+     * Replication's catch-up: every message this channel holds in memory (in flight, deferred,
+     * queued), left where it is; {@code dueInMs} is what is left of a deferred message's time, else 0.
+     */
+    synchronized void forEachInMemory(java.util.function.ObjLongConsumer<Message> out) {
+        long now = System.nanoTime();
+        for (Message m : inFlight.values()) out.accept(m, 0);
+        deferred.forEachInMemory(m -> out.accept(m, Math.max(1, (m.priorityNs - now) / 1_000_000L)));
+        for (Message m : memoryQueue.peek(Integer.MAX_VALUE)) out.accept(m, 0);
+    }
+
     synchronized void pause() { paused = true; }
 
     synchronized void unpause() {
@@ -463,11 +499,11 @@ final class Channel {
     boolean isPaused() { return paused; }
 
     /** Drops queued, in-flight, deferred and on-disk messages (HTTP /channel/empty). */
-    synchronized CompletableFuture<Void> empty() {
+    synchronized Future<Void> empty() {
         dropMemory();
         if (backend == null) return DONE;
         if (deferred.journal() == null) return backend.empty();
-        return CompletableFuture.allOf(backend.empty(), deferred.journal().empty());
+        return Future.join(backend.empty(), deferred.journal().empty()).mapEmpty();
     }
 
     private void dropMemory() {
@@ -496,7 +532,7 @@ final class Channel {
      * deferred ones too (losing their defer, as NSQ) or, with --persist-deferred, to the journal
      * with their due times; then the queues are closed. Ephemeral channels just drop theirs.
      */
-    synchronized CompletableFuture<Void> flushAndClose() {
+    synchronized Future<Void> flushAndClose() {
         flushed = true;
         if (backend == null) {
             memoryQueue.clear();
@@ -508,18 +544,18 @@ final class Channel {
         inFlightByTimeout.drain();
         if (!deferred.persists()) { // NSQ: deferred ones go to disk as plain messages, losing their defer
             held.addAll(deferred.drainMemory());
-            CompletableFuture<Void> closed = backend.flushAndClose(memoryQueue, this, held);
-            return deferred.journal() == null ? closed : closed.thenCompose(v -> deferred.journal().close());
+            Future<Void> closed = backend.flushAndClose(memoryQueue, this, held);
+            return deferred.journal() == null ? closed : closed.compose(v -> deferred.journal().close());
         }
         // deferred ones first: their old records here are acknowledged before this queue closes
-        return deferred.saveAndClose(backend).thenCompose(v -> backend.flushAndClose(memoryQueue, this, held));
+        return deferred.saveAndClose(backend).compose(v -> backend.flushAndClose(memoryQueue, this, held));
     }
 
     /**
      * Up to {@code max} of the messages next in line, in delivery order (memory queue, then disk),
      * as copies: depth, attempts and order stay as they are.
      */
-    CompletableFuture<List<Message>> peek(int max) {
+    Future<List<Message>> peek(int max) {
         List<Message> held;
         synchronized (this) {
             held = memoryQueue.peek(max);

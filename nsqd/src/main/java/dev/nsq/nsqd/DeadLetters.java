@@ -1,10 +1,10 @@
 package dev.nsq.nsqd;
 
 import dev.nsq.protocol.DeadLetterTopic;
+import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Server-side max attempts (--max-attempts, ours): a message of channel C of topic T that is
@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 final class DeadLetters {
     /** Publishes bodies to a topic (created if missing); the future fails when they are refused. */
     interface Publisher {
-        CompletableFuture<Void> publish(String topic, List<byte[]> bodies);
+        Future<Void> publish(String topic, List<byte[]> bodies);
     }
 
     private final long maxAttempts;
@@ -37,13 +37,13 @@ final class DeadLetters {
      * Publishes the messages' bodies to the dead-letter topic of {@code topic}/{@code channel};
      * the future completes once they are held there (memory or disk, as any publish).
      */
-    CompletableFuture<Void> publish(String topic, String channel, List<Message> messages) {
+    Future<Void> publish(String topic, String channel, List<Message> messages) {
         List<byte[]> bodies = new ArrayList<>(messages.size());
         for (Message m : messages) bodies.add(m.body);
         try {
             return publisher.publish(topicFor(topic, channel), bodies);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            return Future.failedFuture(e);
         }
     }
 

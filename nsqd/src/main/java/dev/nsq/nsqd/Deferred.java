@@ -1,8 +1,9 @@
 package dev.nsq.nsqd;
 
+import io.vertx.core.Future;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A channel's deferred messages (DPUB, /pub?defer, REQ with a delay) until they are due. Without a
@@ -15,10 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * them at once).
  *
  * <p>Guarded by the channel's lock, which is also {@link #lock}; the journal's writes complete on its
- * executor and take that lock only to fall back to memory.
+ * disk thread and take that lock only to fall back to memory.
  */
 final class Deferred {
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final Future<Void> DONE = Future.succeededFuture();
     /** Deferred messages kept as objects per channel, as many as a memory queue keeps on the heap. */
     static final int MEMORY_MESSAGES = 10_000;
     static final long MEMORY_BODY_BYTES = 4L << 20;
@@ -57,13 +58,13 @@ final class Deferred {
      * read from one, is acknowledged) in durable mode or when the journal lags behind, else at once.
      * A failed write fails the future and keeps the message in memory.
      */
-    CompletableFuture<Void> add(Message m, long dueNs, DiskBackend source) {
+    Future<Void> add(Message m, long dueNs, DiskBackend source) {
         m.priorityNs = dueNs;
         if (!persist || (!durable && memory.size() < MEMORY_MESSAGES && memoryBodyBytes + m.body.length <= MEMORY_BODY_BYTES)) {
             push(m);
             return DONE;
         }
-        CompletableFuture<Void> written = journal.append(List.of(m), source).whenComplete((v, e) -> {
+        Future<Void> written = journal.append(List.of(m), source).andThen((v, e) -> {
             if (e == null) return;
             synchronized (lock) {
                 push(m); // not lost: deferred in memory, as NSQ would
@@ -86,6 +87,9 @@ final class Deferred {
 
     long size() { return memory.size() + (journal == null ? 0 : journal.count()); }
 
+    /** Those in memory, left where they are (replication's catch-up); their due time is {@link Message#priorityNs}. */
+    void forEachInMemory(java.util.function.Consumer<Message> action) { memory.forEach(action); }
+
     /** Drops those in memory (the journal is emptied or deleted with the channel's disk queue). */
     void clearMemory() {
         memory.drain();
@@ -103,10 +107,10 @@ final class Deferred {
      * {@code source} acknowledged once written), then the journal is closed. If that write fails
      * they go back to {@code source} as plain messages instead: late, but not lost.
      */
-    CompletableFuture<Void> saveAndClose(DiskBackend source) {
+    Future<Void> saveAndClose(DiskBackend source) {
         List<Message> held = new ArrayList<>(drainMemory());
-        CompletableFuture<Void> saved = held.isEmpty() ? DONE : journal.append(held, source)
-                .exceptionallyCompose(e -> source.writeBack(held, source));
-        return saved.handle((v, e) -> null).thenCompose(v -> journal.close());
+        Future<Void> saved = held.isEmpty() ? DONE : journal.append(held, source)
+                .recover(e -> source.writeBack(held, source));
+        return saved.transform(ar -> journal.close());
     }
 }

@@ -2,6 +2,7 @@ package dev.nsq.nsqd;
 
 import dev.nsq.nsqd.diskqueue.DiskQueue;
 import dev.nsq.protocol.MessageLayout;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Due times are wall-clock on disk (they must survive a restart) and {@link System#nanoTime()}
  * in the index (a clock step must not release anything early).
  *
- * <p>Thread-safe: the disk work runs on the queue's executor; the index is guarded by itself.
+ * <p>Thread-safe: the disk work runs on the queue's context; the index is guarded by itself.
  */
 final class DeferredJournal {
     private static final Logger log = LoggerFactory.getLogger(DeferredJournal.class);
@@ -62,7 +61,7 @@ final class DeferredJournal {
      * Indexes the records left from before (a restart); call first, before any append. Completes with
      * the bytes of their bodies.
      */
-    CompletableFuture<Long> load() {
+    Future<Long> load() {
         return disk.onQueue("read deferred messages", q -> {
             long nowNano = System.nanoTime(), nowEpoch = epochNowNs(), bytes = 0;
             DiskQueue.Record r;
@@ -83,7 +82,7 @@ final class DeferredJournal {
      * read from a record of {@code source} has that record acknowledged once it is written here; if
      * the write fails the future fails and every message keeps its old record.
      */
-    CompletableFuture<Void> append(List<Message> messages, DiskBackend source) {
+    Future<Void> append(List<Message> messages, DiskBackend source) {
         int n = messages.size();
         long nowNano = System.nanoTime(), nowEpoch = epochNowNs();
         List<byte[]> records = new ArrayList<>(n);
@@ -100,18 +99,18 @@ final class DeferredJournal {
             long[] seqs = new long[n];
             for (int i = 0; i < n; i++) seqs[i] = q.putHeld(records.get(i));
             return seqs;
-        }).handle((seqs, e) -> {
+        }).transform((seqs, e) -> {
             unwritten.addAndGet(-n);
             if (e != null) {
                 count.addAndGet(-n);
                 for (int i = 0; i < n; i++) messages.get(i).diskSeq = sourceSeqs[i];
-                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+                return Future.failedFuture(e);
             }
             synchronized (index) {
                 for (int i = 0; i < n; i++) index.push(dues[i], seqs[i]);
             }
             if (source != null) for (long seq : sourceSeqs) source.ack(seq);
-            return null;
+            return Future.succeededFuture();
         });
     }
 
@@ -128,12 +127,12 @@ final class DeferredJournal {
      * its due time as {@link Message#priorityNs}. Null while another release runs. An unreadable
      * record is logged and dropped.
      */
-    CompletableFuture<List<Message>> releaseDue(long nowNano, int max) { return release(nowNano, max, false); }
+    Future<List<Message>> releaseDue(long nowNano, int max) { return release(nowNano, max, false); }
 
     /** As {@link #releaseDue}, due or not (a topic hands them all to its channels, with what is left of each defer). */
-    CompletableFuture<List<Message>> releaseAny(int max) { return release(0, max, true); }
+    Future<List<Message>> releaseAny(int max) { return release(0, max, true); }
 
-    private CompletableFuture<List<Message>> release(long nowNano, int max, boolean any) {
+    private Future<List<Message>> release(long nowNano, int max, boolean any) {
         if (!releasing.compareAndSet(false, true)) return null;
         long[] seqs = new long[max];
         int n = 0;
@@ -142,7 +141,7 @@ final class DeferredJournal {
         }
         if (n == 0) {
             releasing.set(false);
-            return CompletableFuture.completedFuture(List.of());
+            return Future.succeededFuture(List.of());
         }
         int count = n;
         return disk.onQueue("read deferred messages", q -> {
@@ -161,7 +160,7 @@ final class DeferredJournal {
                 }
             }
             return out;
-        }).whenComplete((msgs, e) -> {
+        }).andThen((msgs, e) -> {
             this.count.addAndGet(-count);
             releasing.set(false);
         });
@@ -171,7 +170,7 @@ final class DeferredJournal {
     void ack(long seq) { disk.ack(seq); }
 
     /** Drops every deferred message (channel emptied). */
-    CompletableFuture<Void> empty() {
+    Future<Void> empty() {
         synchronized (index) {
             index.clear();
         }
@@ -179,7 +178,7 @@ final class DeferredJournal {
         return disk.empty();
     }
 
-    CompletableFuture<Void> delete() { return disk.delete(); }
+    Future<Void> delete() { return disk.delete(); }
 
-    CompletableFuture<Void> close() { return disk.close(); }
+    Future<Void> close() { return disk.close(); }
 }

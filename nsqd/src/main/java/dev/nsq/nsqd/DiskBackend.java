@@ -1,11 +1,12 @@
 package dev.nsq.nsqd;
 
 import dev.nsq.nsqd.diskqueue.DiskQueue;
-import dev.nsq.nsqd.diskqueue.SerialExecutor;
+import dev.nsq.nsqd.diskqueue.DiskContext;
 import dev.nsq.protocol.MessageId;
 import dev.nsq.protocol.MessageLayout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,31 +15,30 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * The disk queue of one topic or channel, driven asynchronously: every operation is a task on the
- * queue's own serial executor (a shared worker pool), so no event loop ever waits on the disk.
+ * queue's own ordered worker context on nsqd's disk pool ({@link DiskContext}), so no event loop
+ * ever waits on the disk; the futures complete on the disk thread.
  * Writes complete their future once the bytes are in the file (and fsynced when --sync-every says
  * so); the publisher is acknowledged only then. A message read from here carries its record's
  * sequence number ({@link Message#diskSeq}) until it is {@linkplain #ack acknowledged}: finished, or
  * safely written elsewhere. Until then a crash re-reads it (see DiskQueue's read window).
  *
- * <p>Thread-safe: callers on any thread; the {@link DiskQueue} is touched only by the executor.
+ * <p>Thread-safe: callers on any thread; the {@link DiskQueue} is touched only by the queue's context.
  */
 final class DiskBackend {
     private static final Logger log = LoggerFactory.getLogger(DiskBackend.class);
 
     private final String name;
-    private final SerialExecutor executor;
+    private final DiskContext context;
     private final Health health;
     private final LongSupplier idFallback;
     private DiskQueue queue;
     private IOException openError;
-    /** Acknowledged record sequence numbers waiting for the executor (see {@link #ack(long)}). */
+    /** Acknowledged record sequence numbers waiting for the queue's context (see {@link #ack(long)}). */
     private final java.util.concurrent.ConcurrentLinkedQueue<Long> pendingAcks = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean ackDrainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     /** Messages on disk plus those submitted and not yet written, for depth in /stats. */
@@ -46,23 +46,23 @@ final class DiskBackend {
     /** Bytes of the message bodies on disk when the queue was opened (set by the open, before {@link #barrier()}). */
     private volatile long bodyBytesAtOpen;
 
-    DiskBackend(String name, Path dir, NsqdOptions o, Executor pool, Health health, LongSupplier idFallback) {
-        this(name, dir, o, pool, health, idFallback, 0, false);
+    DiskBackend(String name, Path dir, NsqdOptions o, DiskContext context, Health health, LongSupplier idFallback) {
+        this(name, dir, o, context, health, idFallback, 0, false);
     }
 
     /**
      * A queue whose records carry {@code recordPrefix} bytes before the message (a journal's due
      * time), and, with {@code trackAcks}, an {@link dev.nsq.nsqd.diskqueue.AckLog}.
      */
-    DiskBackend(String name, Path dir, NsqdOptions o, Executor pool, Health health, LongSupplier idFallback,
+    DiskBackend(String name, Path dir, NsqdOptions o, DiskContext context, Health health, LongSupplier idFallback,
                 int recordPrefix, boolean trackAcks) {
         this.name = name;
-        this.executor = new SerialExecutor(pool);
+        this.context = context;
         this.health = health;
         this.idFallback = idFallback;
         int minRecord = recordPrefix + MessageLayout.HEADER_LENGTH;
         int maxRecord = (int) Math.min(Integer.MAX_VALUE, o.maxMsgSize + minRecord);
-        executor.execute(() -> {
+        context.execute(() -> {
             try {
                 queue = new DiskQueue(name, dir, o.maxBytesPerFile, minRecord, maxRecord, o.syncEvery, trackAcks);
                 depth.addAndGet(queue.depth());
@@ -79,49 +79,50 @@ final class DiskBackend {
     /** Bytes of the message bodies that were on disk when the queue opened; read it after {@link #barrier()}. */
     long bodyBytesAtOpen() { return Math.max(0, bodyBytesAtOpen); }
 
-    /** Work on the queue itself, run by {@link #onQueue} on the queue's executor. */
+    /** Work on the queue itself, run by {@link #onQueue} on the queue's context. */
     interface QueueTask<T> {
         T run(DiskQueue queue) throws IOException;
     }
 
     /**
-     * Runs {@code task} with the open queue on this backend's executor, after everything submitted
+     * Runs {@code task} with the open queue on this backend's context, after everything submitted
      * before it (a journal's own operations). An I/O failure marks nsqd unhealthy and fails the future.
      */
-    <T> CompletableFuture<T> onQueue(String what, QueueTask<T> task) {
-        return CompletableFuture.supplyAsync(() -> {
+    <T> Future<T> onQueue(String what, QueueTask<T> task) {
+        return context.submit(() -> {
             try {
                 if (queue == null) throw openError != null ? openError : new IOException("disk queue not open");
                 return task.run(queue);
             } catch (IOException e) {
                 health.failed(e);
                 log.error("DISKQUEUE({}): failed to {} - {}", name, what, e.toString());
-                throw new java.util.concurrent.CompletionException(e);
+                throw e;
             }
-        }, executor);
+        });
     }
 
     /** A future that completes once everything submitted before it has run (open included). */
-    CompletableFuture<Void> barrier() {
-        return CompletableFuture.runAsync(() -> { }, executor);
+    Future<Void> barrier() {
+        return context.submit(() -> null);
     }
 
-    CompletableFuture<Void> write(List<Message> messages) {
+    Future<Void> write(List<Message> messages) {
         List<byte[]> records = new ArrayList<>(messages.size());
         for (Message m : messages) records.add(encode(m));
         depth.addAndGet(records.size());
-        return CompletableFuture.runAsync(() -> {
+        return context.submit(() -> {
             try {
                 if (queue == null) throw openError != null ? openError : new IOException("disk queue not open");
                 queue.put(records);
                 health.ok();
+                return null;
             } catch (IOException e) {
                 depth.addAndGet(-records.size());
                 health.failed(e);
                 log.error("DISKQUEUE({}): failed to write messages - {}", name, e.toString());
-                throw new java.util.concurrent.CompletionException(e);
+                throw e;
             }
-        }, executor);
+        });
     }
 
     /**
@@ -129,16 +130,16 @@ final class DiskBackend {
      * topic's) have that record acknowledged once they are written, so a crash in between delivers
      * them twice rather than never. Every path that puts messages (back) on disk goes through here.
      */
-    CompletableFuture<Void> writeBack(List<Message> messages, DiskBackend source) {
+    Future<Void> writeBack(List<Message> messages, DiskBackend source) {
         long[] seqs = new long[messages.size()];
         boolean any = false;
         for (int i = 0; i < seqs.length; i++) {
             seqs[i] = takeSeq(messages.get(i));
             any |= seqs[i] >= 0;
         }
-        CompletableFuture<Void> w = write(messages);
+        Future<Void> w = write(messages);
         if (!any || source == null) return w;
-        return w.thenRun(() -> { for (long seq : seqs) source.ack(seq); });
+        return w.onSuccess(v -> { for (long seq : seqs) source.ack(seq); });
     }
 
     /** Queued messages written per write at shutdown, so the heap never holds a whole queue at once. */
@@ -150,30 +151,29 @@ final class DiskBackend {
      * and deferred messages), each message's old record acknowledged once rewritten; whatever a
      * failed write left in the queue is released; then the queue is closed.
      */
-    CompletableFuture<Void> flushAndClose(OffHeapQueue queue, Object lock, List<Message> held) {
+    Future<Void> flushAndClose(OffHeapQueue queue, Object lock, List<Message> held) {
         return writeBackQueue(queue, lock)
-                .thenCompose(v -> held.isEmpty() ? CompletableFuture.<Void>completedFuture(null) : writeBack(held, this))
-                .handle((v, e) -> {
+                .compose(v -> held.isEmpty() ? Future.<Void>succeededFuture() : writeBack(held, this))
+                .transform(written -> {
                     synchronized (lock) {
                         queue.clear();
                     }
-                    return null;
-                })
-                .thenCompose(v -> close());
+                    return close();
+                });
     }
 
-    private CompletableFuture<Void> writeBackQueue(OffHeapQueue queue, Object lock) {
+    private Future<Void> writeBackQueue(OffHeapQueue queue, Object lock) {
         List<Message> batch = new ArrayList<>();
         synchronized (lock) {
             queue.drainTo(batch::add, FLUSH_BATCH);
         }
-        if (batch.isEmpty()) return CompletableFuture.completedFuture(null);
-        return writeBack(batch, this).thenCompose(v -> writeBackQueue(queue, lock));
+        if (batch.isEmpty()) return Future.succeededFuture();
+        return writeBack(batch, this).compose(v -> writeBackQueue(queue, lock));
     }
 
     /** Reads and consumes up to {@code max} messages (fewer when the queue runs dry). */
-    CompletableFuture<List<Message>> read(int max) {
-        return CompletableFuture.supplyAsync(() -> {
+    Future<List<Message>> read(int max) {
+        return context.submit(() -> {
             List<Message> out = new ArrayList<>();
             if (queue == null) return out;
             try {
@@ -188,12 +188,12 @@ final class DiskBackend {
             }
             depth.set(queue.depth());
             return out;
-        }, executor);
+        });
     }
 
     /** Up to {@code max} of the next messages, without reading them off the queue (/topic/peek, /channel/peek). */
-    CompletableFuture<List<Message>> peek(int max) {
-        return CompletableFuture.supplyAsync(() -> {
+    Future<List<Message>> peek(int max) {
+        return context.submit(() -> {
             List<Message> out = new ArrayList<>();
             if (queue == null) return out;
             try {
@@ -202,13 +202,13 @@ final class DiskBackend {
                 log.error("DISKQUEUE({}): failed to peek - {}", name, e.toString());
             }
             return out;
-        }, executor);
+        });
     }
 
     /** {@code held} (peeked from memory) followed by what comes next on disk, up to {@code max} in all. */
-    static CompletableFuture<List<Message>> peekAfter(List<Message> held, int max, DiskBackend backend) {
-        if (held.size() >= max || backend == null) return CompletableFuture.completedFuture(held);
-        return backend.peek(max - held.size()).thenApply(onDisk -> {
+    static Future<List<Message>> peekAfter(List<Message> held, int max, DiskBackend backend) {
+        if (held.size() >= max || backend == null) return Future.succeededFuture(held);
+        return backend.peek(max - held.size()).map(onDisk -> {
             held.addAll(onDisk);
             return held;
         });
@@ -224,12 +224,12 @@ final class DiskBackend {
 
     /**
      * Acknowledges a record by sequence number (taken off a message with {@link #takeSeq}). Acks
-     * from many FINs are gathered into one task and one metadata write on the queue's executor.
+     * from many FINs are gathered into one task and one metadata write on the queue's context.
      */
     void ack(long seq) {
         if (seq < 0) return;
         pendingAcks.add(seq);
-        if (ackDrainScheduled.compareAndSet(false, true)) executor.execute(this::drainAcks);
+        if (ackDrainScheduled.compareAndSet(false, true)) context.execute(this::drainAcks);
     }
 
     private void drainAcks() {
@@ -258,32 +258,34 @@ final class DiskBackend {
     }
 
     /** Drops everything on disk. */
-    CompletableFuture<Void> empty() {
-        return CompletableFuture.runAsync(() -> {
+    Future<Void> empty() {
+        return context.submit(() -> {
             try {
                 if (queue != null) queue.empty();
                 depth.set(0);
             } catch (IOException e) {
                 log.error("DISKQUEUE({}): failed to empty - {}", name, e.toString());
             }
-        }, executor);
+            return null;
+        });
     }
 
     /** Deletes the queue's files (topic or channel deleted). */
-    CompletableFuture<Void> delete() {
-        return CompletableFuture.runAsync(() -> {
+    Future<Void> delete() {
+        return context.submit(() -> {
             try {
                 if (queue != null) queue.delete();
                 depth.set(0);
             } catch (IOException e) {
                 log.error("DISKQUEUE({}): failed to delete files - {}", name, e.toString());
             }
-        }, executor);
+            return null;
+        });
     }
 
     /** fsync if anything changed since the last one (the --sync-timeout tick). */
     void syncIfDirty() {
-        executor.execute(() -> {
+        context.execute(() -> {
             try {
                 if (queue != null && queue.isDirty()) queue.sync();
             } catch (IOException e) {
@@ -297,14 +299,15 @@ final class DiskBackend {
      * Closes the queue (after the acknowledgements submitted before it). Records read and not
      * acknowledged stay behind the persisted read position: they are read again on restart.
      */
-    CompletableFuture<Void> close() {
-        return CompletableFuture.runAsync(() -> {
+    Future<Void> close() {
+        return context.submit(() -> {
             try {
                 if (queue != null) queue.close();
             } catch (IOException e) {
                 log.error("DISKQUEUE({}): failed to close - {}", name, e.toString());
             }
-        }, executor);
+            return null;
+        });
     }
 
     private static byte[] encode(Message m) { return encode(m, 0, 0); }

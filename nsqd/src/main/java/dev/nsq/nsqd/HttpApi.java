@@ -156,14 +156,14 @@ final class HttpApi {
     }
 
     /** Answers 200 (empty) on the request's event loop once disk work is done. */
-    static void whenDone(Nsqd nsqd, RoutingContext ctx, java.util.concurrent.CompletableFuture<?> work) {
+    static void whenDone(Nsqd nsqd, RoutingContext ctx, Future<?> work) {
         OnLoop.whenDone(nsqd.vertx().getOrCreateContext(), work, (v, cause) -> {
             if (cause == null) HttpEnvelope.empty(ctx);
             else HttpEnvelope.error(ctx, 500, "INTERNAL_ERROR - " + reason(cause));
         });
     }
 
-    /** The innermost cause's message, for an error body (quotes dropped to keep the JSON valid). */
+    /** The cause's message, for an error body (quotes dropped to keep the JSON valid). */
     static String reason(Throwable e) {
         return OnLoop.reason(e).replace('"', '\'').replace('\\', '/');
     }

@@ -46,6 +46,11 @@ final class MessagePQueue {
         down(m.queueIndex);
     }
 
+    /** Every message, in no particular order, left where it is (replication's catch-up reads them). */
+    void forEach(java.util.function.Consumer<Message> action) {
+        for (int i = 0; i < size; i++) action.accept(heap[i]);
+    }
+
     /** Removes and returns everything (for empty, close and flush). */
     Message[] drain() {
         Message[] out = Arrays.copyOf(heap, size);

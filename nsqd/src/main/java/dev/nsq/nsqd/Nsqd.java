@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +70,8 @@ public final class Nsqd implements DaemonMain.Daemon {
     private volatile boolean exiting;
     private volatile LookupLoop lookup;
     private ChannelPrecreation precreation;
+    /** Replicated topics (docs/replication.md); null unless clustered, and until started. */
+    private volatile Replication replication;
     /** Null unless --max-attempts is set. */
     private final DeadLetters deadLetters;
 
@@ -113,7 +114,7 @@ public final class Nsqd implements DaemonMain.Daemon {
         if (tls == null && options.tlsRequired != NsqdOptions.TlsRequired.FALSE)
             return Future.failedFuture(new IllegalStateException("cannot require TLS client connections without TLS key and cert"));
         if (authRequired()) authClient = new AuthClient(vertx, options);
-        storage = new Storage(options);
+        storage = new Storage(vertx, options);
         try {
             storage.lock();
             loadMetadata();
@@ -141,6 +142,11 @@ public final class Nsqd implements DaemonMain.Daemon {
                     if (!options.statsdAddress.isEmpty()) statsd = new StatsdLoop(this, vertx);
                     log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return (Void) null;
+                })
+                .compose(v -> Replication.start(this, vertx, selfAddress()))
+                .map(r -> {
+                    replication = r;
+                    return null;
                 });
     }
 
@@ -167,10 +173,11 @@ public final class Nsqd implements DaemonMain.Daemon {
         return hp.port() != 0 ? hp : new HostPort(hp.host(), -SHARED_RANDOM_PORTS.incrementAndGet());
     }
 
-    /** What lookupds should know of us: every topic without channels, and every channel. */
+    /** What lookupds should know of us: every topic without channels, and every channel (of replicated topics, those led here). */
     private List<TopicChannel> registrations() {
         List<TopicChannel> out = new ArrayList<>();
         for (Topic t : topics.values()) {
+            if (!registers(t.name)) continue;
             List<Channel> chans = t.channelsSnapshot();
             if (chans.isEmpty()) out.add(TopicChannel.topic(t.name));
             for (Channel c : chans) out.add(new TopicChannel(t.name, c.name));
@@ -184,6 +191,37 @@ public final class Nsqd implements DaemonMain.Daemon {
                 options.broadcastHttpPort > 0 ? options.broadcastHttpPort : httpPort(), Version.NSQ_VERSION);
     }
 
+    /** True when lookupds should know this topic from us: see {@link Replication#registers}. */
+    private boolean registers(String topic) {
+        Replication r = replication;
+        return r == null || r.registers(topic);
+    }
+
+    /** A replicated topic now led here: the lookupds learn it and its channels. */
+    void registerWithLookupds(Topic t) {
+        LookupLoop l = lookup;
+        if (l == null) return;
+        l.topicAdded(t.name);
+        for (Channel c : t.channelsSnapshot()) l.channelAdded(t.name, c.name);
+    }
+
+    /** A replicated topic no longer led here: the lookupds forget us for it, so consumers go to the leader. */
+    void unregisterFromLookupds(Topic t) {
+        LookupLoop l = lookup;
+        if (l == null) return;
+        for (Channel c : t.channelsSnapshot()) l.channelRemoved(t.name, c.name);
+        l.topicRemoved(t.name);
+    }
+
+    /** How replicas name this nsqd: the address and TCP port lookupds give clients. */
+    private String selfAddress() {
+        LookupPeerInfo me = peerInfo();
+        return me.broadcastAddress() + ":" + me.tcpPort();
+    }
+
+    /** Replicated topics; null when not clustered. */
+    Replication replication() { return replication; }
+
     /** The lookup loop (null before start); PUT /config/nsqlookupd_tcp_addresses goes through it. */
     public LookupLoop lookup() { return lookup; }
 
@@ -195,6 +233,7 @@ public final class Nsqd implements DaemonMain.Daemon {
     public Future<Void> stop() {
         exiting = true;
         if (vertx == null) return Future.succeededFuture();
+        if (replication != null) replication.close();
         if (scanTimer >= 0) vertx.cancelTimer(scanTimer);
         if (syncTimer >= 0) vertx.cancelTimer(syncTimer);
         if (lookup != null) lookup.close();
@@ -206,19 +245,19 @@ public final class Nsqd implements DaemonMain.Daemon {
         if (authClient != null) closing.add(authClient.close());
         for (ClientV2 c : clients.values()) closing.add(c.socket.close());
         Future<Void> done = Future.join(closing).<Void>mapEmpty().otherwiseEmpty()
-                .compose(v -> Future.fromCompletionStage(flushAll()));
+                .compose(v -> flushAll());
         if (listenerDeployment != null) done = done.compose(v -> vertx.undeploy(listenerDeployment).otherwiseEmpty());
         if (scanWorkers != null) done = done.compose(v -> scanWorkers.close().otherwiseEmpty());
         if (ownsVertx) done = done.eventually(() -> vertx.close());
         return done;
     }
 
-    private CompletableFuture<Void> flushAll() {
-        if (storage == null) return CompletableFuture.completedFuture(null);
-        List<CompletableFuture<Void>> all = new ArrayList<>();
+    private Future<Void> flushAll() {
+        if (storage == null) return Future.succeededFuture();
+        List<Future<Void>> all = new ArrayList<>();
         all.add(storage.saveMetadata(this::metadataSnapshot));
         for (Topic t : topics.values()) all.add(t.flushAndClose());
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).whenComplete((v, e) -> {
+        return Future.join(all).<Void>mapEmpty().andThen((v, e) -> {
             if (e != null) log.error("NSQ: failed to flush to disk", e);
             storage.close();
             log.info("NSQ: stopped; memory, in-flight and deferred messages written to {}", storage.dataPath);
@@ -302,10 +341,10 @@ public final class Nsqd implements DaemonMain.Daemon {
             if (t != null) return t;
             t = new Topic(name, options, storage, this::newChannel);
             topics.put(name, t);
-            if (lookup != null && lookup.hasLookupds() && !t.ephemeral) t.holdUntilStarted();
+            if (lookup != null && lookup.hasLookupds() && !t.ephemeral && registers(name)) t.holdUntilStarted();
         }
         LookupLoop l = lookup;
-        if (l != null) {
+        if (l != null && registers(name)) {
             l.topicAdded(name);
             if (l.hasLookupds() && !t.ephemeral) precreateChannels(t, l);
         }
@@ -328,7 +367,9 @@ public final class Nsqd implements DaemonMain.Daemon {
         DiskBackend b = eph || t == null ? null : storage.openBackend(queueName, t::nextId);
         DeferredJournal j = b == null ? null : storage.openJournal(queueName, t::nextId);
         Channel c = new Channel(spec.topicName(), spec.channelName(), options, b, deadLetters, j);
-        if (lookup != null) lookup.channelAdded(spec.topicName(), spec.channelName());
+        if (lookup != null && registers(spec.topicName())) lookup.channelAdded(spec.topicName(), spec.channelName());
+        Replication r = replication;
+        if (r != null && r.placement(spec.topicName()) != null) r.channelCreated(spec.topicName(), c);
         if (!eph) persistMetadata();
         return c;
     }
@@ -395,8 +436,13 @@ public final class Nsqd implements DaemonMain.Daemon {
      * Publishes all bodies; the future completes when every message is in memory or on disk, and
      * fails (its message is the reason for E_PUB_FAILED) when exiting or a disk write failed.
      */
-    CompletableFuture<Void> publish(String topicName, List<byte[]> bodies, long deferMs) {
-        if (exiting) return CompletableFuture.failedFuture(new IllegalStateException("exiting"));
+    Future<Void> publish(String topicName, List<byte[]> bodies, long deferMs) {
+        if (exiting) return Future.failedFuture(new IllegalStateException("exiting"));
+        Replication r = replication;
+        if (r != null && !Names.isEphemeral(topicName)) {
+            Future<Void> replicated = r.publish(topicName, bodies, deferMs);
+            if (replicated != null) return replicated;
+        }
         Topic t = getOrCreateTopic(topicName);
         List<Message> batch = new ArrayList<>(bodies.size());
         for (byte[] b : bodies) batch.add(t.newMessage(b, deferMs));
@@ -409,6 +455,9 @@ public final class Nsqd implements DaemonMain.Daemon {
      * when that race is lost twice).
      */
     String subscribe(ClientV2 c, String topicName, String channelName) {
+        Replication r = replication;
+        String refused = r == null || Names.isEphemeral(topicName) ? null : r.subscribeRefusal(topicName);
+        if (refused != null) return refused;
         for (int attempt = 0; attempt < 2; attempt++) {
             if (exiting) return "exiting";
             Topic t = getOrCreateTopic(topicName);
@@ -447,7 +496,7 @@ public final class Nsqd implements DaemonMain.Daemon {
 
     /** One queue-scan run (see {@link QueueScanner}), then the next after --queue-scan-interval. */
     private void scanQueues() {
-        scanner.cycle(System.nanoTime()).whenComplete((cycles, err) -> {
+        scanner.cycle(System.nanoTime()).onComplete((cycles, err) -> {
             if (err != null) log.error("NSQ: queue scan failed", err);
             if (!exiting) scanTimer = vertx.setTimer(options.queueScanIntervalMs, id -> scanQueues());
         });

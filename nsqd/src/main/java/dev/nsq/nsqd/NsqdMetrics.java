@@ -88,6 +88,10 @@ final class NsqdMetrics implements MultiCollector {
         Gauge maxBytes = new Gauge("nsq_max_bytes_per_queue", "the bound on each topic's and channel's held bytes (--max-bytes-per-queue)");
         if (nsqd.options().maxBytesPerQueue > 0) maxBytes.add(nsqd.options().maxBytesPerQueue);
         out.add(maxBytes.build());
+        Replication replication = nsqd.replication();
+        out.add(new Gauge("nsq_replication_under_replicated_topics",
+                "replicated topics led by this nsqd with fewer replicas in sync than placed (docs/replication.md)")
+                .add(replication == null ? 0 : replication.underReplicated()).build());
         out.add(new Gauge("nsq_clients", "TCP client connections").add(nsqd.clients().size()).build());
         out.add(new Gauge("nsq_healthy", "1 while nsqd is healthy (/ping answers OK)").add(nsqd.health().isOk() ? 1 : 0).build());
         return new MetricSnapshots(out);

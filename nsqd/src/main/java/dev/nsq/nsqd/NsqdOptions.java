@@ -71,6 +71,13 @@ public final class NsqdOptions extends DaemonOptions {
     /** Ours: deliveries after which a requeued or timed-out message goes to its dead-letter topic (0 = off). */
     public long maxAttempts = 0;
 
+    /** Ours (docs/replication.md): copies of each replicated topic, leader included; 1 = NSQ's behaviour. */
+    public long replicationFactor = 1;
+    /** Ours: fewest in-sync copies a publish needs; 0 = 2 when a topic's factor is 2 or more. */
+    public long replicationMinInSync = 0;
+    /** Ours: how long a follower may leave the leader's stream unanswered before it leaves the in-sync set. */
+    public long replicationTimeoutMs = 5_000;
+
     // TLS (see Tls): cert and key enable the tls_v1 feature and the HTTPS listener
     public String tlsCert = "";
     public String tlsKey = "";
@@ -172,6 +179,9 @@ public final class NsqdOptions extends DaemonOptions {
         f.duration("min-output-buffer-timeout", minOutputBufferTimeoutMs, "minimum client configurable duration of time between flushing to a client", v -> minOutputBufferTimeoutMs = v);
         f.duration("output-buffer-timeout", outputBufferTimeoutMs, "default duration of time between flushing data to clients", v -> outputBufferTimeoutMs = v);
         f.integer("max-attempts", maxAttempts, "deliveries after which a message that is requeued or times out goes to the topic <topic>.<channel>.dlq instead (0 = never, as NSQ)", v -> maxAttempts = v);
+        f.integer("replication-factor", replicationFactor, "copies of every topic this nsqd creates, each on its own nsqd in the cluster (needs --cluster-members; 1 = not replicated, as NSQ)", v -> replicationFactor = v);
+        f.integer("replication-min-in-sync", replicationMinInSync, "fewest in-sync copies of a replicated topic for a publish to be acknowledged (0 = 2 for replicated topics)", v -> replicationMinInSync = v);
+        f.duration("replication-timeout", replicationTimeoutMs, "time after which a follower that does not answer its leader leaves the in-sync set", v -> replicationTimeoutMs = v);
         f.integer("max-channel-consumers", maxChannelConsumers, "maximum channel consumer connection count per nsqd instance (default 0, i.e., unlimited)", v -> maxChannelConsumers = v);
 
         f.string("tls-cert", "", "path to certificate file", v -> tlsCert = v);
@@ -229,6 +239,10 @@ public final class NsqdOptions extends DaemonOptions {
         if (maxBodySize <= 0) throw new FlagSet.FlagException("--max-body-size must be > 0");
         if (maxBytesPerQueue < 0) throw new FlagSet.FlagException("--max-bytes-per-queue must be >= 0");
         if (maxAttempts < 0 || maxAttempts > 65535) throw new FlagSet.FlagException("--max-attempts must be [0,65535]");
+        if (replicationFactor < 1 || replicationFactor > 16) throw new FlagSet.FlagException("--replication-factor must be [1,16]");
+        if (replicationMinInSync < 0) throw new FlagSet.FlagException("--replication-min-in-sync must be >= 0");
+        if (replicationFactor > 1 && !cluster.enabled())
+            throw new FlagSet.FlagException("--replication-factor > 1 needs cluster mode (--cluster-members)");
         if (eventLoops < 1) throw new FlagSet.FlagException("--event-loops must be >= 1");
         if (queueScanIntervalMs <= 0) throw new FlagSet.FlagException("--queue-scan-interval must be > 0");
         if (queueScanWorkerPoolMax < 1) throw new FlagSet.FlagException("--queue-scan-worker-pool-max must be >= 1");

@@ -2,11 +2,11 @@ package dev.nsq.nsqd;
 
 import dev.nsq.protocol.MessageId;
 import dev.nsq.protocol.json.PeekedMessages;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static dev.nsq.daemon.HttpEnvelope.error;
 import static dev.nsq.daemon.HttpEnvelope.json;
@@ -57,7 +57,7 @@ final class PeekRoutes {
         return (int) Math.min(n, MAX_COUNT);
     }
 
-    private void answer(RoutingContext ctx, CompletableFuture<List<Message>> peeked) {
+    private void answer(RoutingContext ctx, Future<List<Message>> peeked) {
         OnLoop.whenDone(nsqd.vertx().getOrCreateContext(), peeked, (msgs, cause) -> {
             if (cause != null) {
                 error(ctx, 500, "INTERNAL_ERROR - " + HttpApi.reason(cause));

@@ -9,6 +9,7 @@ import dev.nsq.protocol.NsqError;
 import dev.nsq.protocol.Version;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -553,9 +554,9 @@ final class ProtocolV2 implements CommandReader.LineHandler {
      * involved the reader pauses until the write completes, so answers keep the commands' order.
      */
     private void publish(String cmd, String failCode, String topicName, List<byte[]> bodies, long deferMs) throws NsqError {
-        java.util.concurrent.CompletableFuture<Void> done = nsqd.publish(topicName, bodies, deferMs);
-        if (done.isDone()) {
-            published(cmd, failCode, topicName, bodies.size(), OnLoop.failure(done));
+        Future<Void> done = nsqd.publish(topicName, bodies, deferMs);
+        if (done.isComplete()) { // in memory: answered at once, no hop
+            published(cmd, failCode, topicName, bodies.size(), done.cause());
             return;
         }
         hold();

@@ -1,9 +1,11 @@
 package dev.nsq.nsqd;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,27 +45,35 @@ final class QueueScanner {
      * Runs cycles until one finds few enough dirty channels; completes with the number of cycles
      * run (0 when there is no channel).
      */
-    CompletableFuture<Integer> cycle(long nowNs) {
+    Future<Integer> cycle(long nowNs) {
         return cycle(nowNs, 0);
     }
 
-    private CompletableFuture<Integer> cycle(long nowNs, int done) {
+    private Future<Integer> cycle(long nowNs, int done) {
         List<Channel> all = channels.get();
-        if (all.isEmpty()) return CompletableFuture.completedFuture(done);
+        if (all.isEmpty()) return Future.succeededFuture(done);
         List<Channel> picked = pick(all);
         int pool = poolSize(all.size());
         AtomicInteger dirty = new AtomicInteger();
-        List<CompletableFuture<Void>> running = new ArrayList<>(pool);
+        List<Future<Void>> running = new ArrayList<>(pool);
         for (int w = 0; w < pool; w++) {
             List<Channel> share = picked.subList(w * picked.size() / pool, (w + 1) * picked.size() / pool);
             if (share.isEmpty()) continue;
-            running.add(CompletableFuture.runAsync(() -> {
-                for (Channel c : share) if (c.processTimeouts(nowNs) > 0) dirty.incrementAndGet();
-            }, workers));
+            Promise<Void> scanned = Promise.promise();
+            workers.execute(() -> {
+                try {
+                    for (Channel c : share) if (c.processTimeouts(nowNs) > 0) dirty.incrementAndGet();
+                } catch (RuntimeException e) {
+                    scanned.fail(e);
+                    return;
+                }
+                scanned.complete(); // the last one goes on with the next cycle, on this worker
+            });
+            running.add(scanned.future());
         }
-        return CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).thenCompose(v -> {
+        return Future.join(running).compose(v -> {
             if ((double) dirty.get() / picked.size() > dirtyPercent) return cycle(System.nanoTime(), done + 1);
-            return CompletableFuture.completedFuture(done + 1);
+            return Future.succeededFuture(done + 1);
         });
     }
 

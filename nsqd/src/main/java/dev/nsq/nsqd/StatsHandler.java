@@ -69,7 +69,7 @@ final class StatsHandler {
                 List<ChannelStats> cs = new ArrayList<>();
                 for (Channel c : chans) cs.add(channelStats(c, includeClients, topicFilter));
                 topics.add(new TopicStats(t.name, cs, t.depth(), t.backendDepth(), t.messageCount(), t.messageBytes(),
-                        t.isPaused(), topicE2e(t), bounded() ? t.heldBytes() : null, maxBytes(), null));
+                        t.isPaused(), topicE2e(t), bounded() ? t.heldBytes() : null, maxBytes(), replication(t)));
             }
         }
         List<ClientStats> producers = null;
@@ -86,6 +86,7 @@ final class StatsHandler {
 
     private ChannelStats channelStats(Channel c, boolean includeClients, String topicFilter) {
         List<Consumer> clients = c.clientsSnapshot();
+        clients.removeIf(ReplicaConsumer.class::isInstance); // a follower's stand-in, not a client
         List<ClientStats> cs = null;
         if (includeClients) {
             cs = new ArrayList<>();
@@ -149,5 +150,10 @@ final class StatsHandler {
         long avgPauseUs = runs == 0 ? 0 : timeMs * 1000 / runs;
         return new NsqdStats.MemoryStats(0, Math.max(0, heap.getCommitted() - heap.getUsed()), heap.getUsed(), 0,
                 avgPauseUs, avgPauseUs, avgPauseUs, heap.getCommitted(), runs);
+    }
+
+    private dev.nsq.protocol.json.NsqdStats.ReplicationStats replication(Topic t) {
+        Replication r = nsqd.replication();
+        return r == null ? null : r.stats(t.name);
     }
 }

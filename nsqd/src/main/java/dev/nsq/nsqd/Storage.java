@@ -1,6 +1,9 @@
 package dev.nsq.nsqd;
 
-import dev.nsq.nsqd.diskqueue.SerialExecutor;
+import dev.nsq.nsqd.diskqueue.DiskContext;
+import dev.nsq.nsqd.diskqueue.DiskWorkers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,16 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Everything nsqd keeps under --data-path: the worker pool disk work runs on, the data-path lock,
+ * Everything nsqd keeps under --data-path: the disk pool its work runs on, the data-path lock,
  * the open disk queues (for the --sync-timeout tick) and nsqd.dat. Thread-safe.
  */
 final class Storage {
@@ -30,24 +29,18 @@ final class Storage {
     final Path dataPath;
     final Health health = new Health();
     private final NsqdOptions options;
-    private final ExecutorService pool;
-    private final SerialExecutor metadataWriter;
+    private final DiskWorkers disk;
+    private final DiskContext metadataWriter;
     private final Set<DiskBackend> open = ConcurrentHashMap.newKeySet();
     private FileChannel lockChannel;
     private FileLock lock;
-    private volatile boolean closed;
 
-    Storage(NsqdOptions options) {
+    Storage(Vertx vertx, NsqdOptions options) {
         this.options = options;
         this.dataPath = Path.of(options.dataPath.isEmpty() ? "." : options.dataPath).toAbsolutePath();
-        AtomicInteger n = new AtomicInteger();
-        // disk work is blocking by nature: a small pool of daemon threads, never an event loop
-        this.pool = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2), r -> {
-            Thread t = new Thread(r, "nsqd-disk-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.metadataWriter = new SerialExecutor(pool);
+        // disk work is blocking by nature: a small pool of its own, never an event loop
+        this.disk = new DiskWorkers(vertx, Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+        this.metadataWriter = disk.newQueue("nsqd.dat");
     }
 
     /** Creates the data path and takes its lock, so two nsqds never share one directory. */
@@ -64,7 +57,7 @@ final class Storage {
      * delivered at once from here after a crash (nor is what was finished out of order before it).
      */
     DiskBackend openBackend(String name, LongSupplier idFallback) {
-        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback, 0,
+        DiskBackend b = new DiskBackend(name, dataPath, options, disk.newQueue(name), health, idFallback, 0,
                 options.persistDeferred && options.memQueueSize == 0);
         open.add(b);
         return b;
@@ -78,7 +71,7 @@ final class Storage {
     DeferredJournal openJournal(String queueName, LongSupplier idFallback) {
         String name = queueName + DeferredJournal.SUFFIX;
         if (!options.persistDeferred && !Files.exists(dataPath.resolve(name + ".diskqueue.meta.dat"))) return null;
-        DiskBackend b = new DiskBackend(name, dataPath, options, pool, health, idFallback,
+        DiskBackend b = new DiskBackend(name, dataPath, options, disk.newQueue(name), health, idFallback,
                 DeferredJournal.DUE_BYTES, true);
         open.add(b);
         return new DeferredJournal(b);
@@ -95,29 +88,27 @@ final class Storage {
      * Writes nsqd.dat, after every earlier save. The snapshot is taken on the worker, holding no
      * topic lock of the caller, so two topics changing at once can never wait on each other.
      */
-    CompletableFuture<Void> saveMetadata(Supplier<List<Metadata.TopicMeta>> snapshot) {
-        if (closed) return CompletableFuture.failedFuture(new IllegalStateException("storage closed"));
-        return CompletableFuture.runAsync(() -> {
+    Future<Void> saveMetadata(Supplier<List<Metadata.TopicMeta>> snapshot) {
+        return metadataWriter.submit(() -> {
             try {
                 Metadata.save(dataPath, snapshot.get());
             } catch (IOException e) {
                 log.error("NSQ: failed to persist metadata - {}", e.toString());
             }
-        }, metadataWriter);
+            return null;
+        });
     }
 
     /**
-     * Releases the lock and shuts the worker pool down (queued disk work still runs). Work asked
-     * for later is refused without an exception at the caller: a metadata save fails its future,
-     * a disk queue's task is dropped (see {@link SerialExecutor}).
+     * Releases the lock and closes the disk pool (queued disk work still runs). Work asked for
+     * later is refused without an exception at the caller: its future fails (see {@link DiskContext}).
      */
     void close() {
-        closed = true;
+        disk.close();
         try {
             if (lock != null) lock.release();
             if (lockChannel != null) lockChannel.close();
         } catch (IOException ignored) {
         }
-        pool.shutdown();
     }
 }

@@ -2,6 +2,7 @@ package dev.nsq.nsqd;
 
 import dev.nsq.protocol.GuidFactory;
 import dev.nsq.protocol.Names;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -24,7 +24,7 @@ import java.util.function.Function;
  */
 final class Topic {
     private static final Logger log = LoggerFactory.getLogger(Topic.class);
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final Future<Void> DONE = Future.succeededFuture();
     private static final int PUMP_BATCH = 256;
     /** Held messages materialised per step when they move on or go to disk at shutdown. */
     private static final int MOVE_BATCH = 4096;
@@ -68,13 +68,13 @@ final class Topic {
         this.channelFactory = channelFactory;
         this.backend = ephemeral || storage == null ? null : storage.openBackend(name, guids::next);
         this.journal = backend == null ? null : storage.openJournal(name, guids::next);
-        if (backend != null) backend.barrier().thenRun(() -> { // a backlog left from before
+        if (backend != null) backend.barrier().onSuccess(v -> { // a backlog left from before
             synchronized (this) {
                 heldBytes += backend.bodyBytesAtOpen();
             }
             resume();
         });
-        if (journal != null) journal.load().thenAccept(bytes -> {
+        if (journal != null) journal.load().onSuccess(bytes -> {
             synchronized (this) {
                 heldBytes += bytes;
             }
@@ -97,14 +97,14 @@ final class Topic {
      * Publishes a batch. The future completes once every message is in memory or written to disk
      * (the publisher is acknowledged then) and fails if a disk write failed.
      */
-    synchronized CompletableFuture<Void> put(List<Message> batch) {
-        if (deleted) return CompletableFuture.failedFuture(new IllegalStateException("topic deleted"));
+    synchronized Future<Void> put(List<Message> batch) {
+        if (deleted) return Future.failedFuture(new IllegalStateException("topic deleted"));
         long bytes = 0;
         for (Message m : batch) bytes += m.body.length;
         boolean held = paused || channels.isEmpty() || !started;
         if (options.maxBytesPerQueue > 0) {
             QueueFullException full = overBound(held, bytes, options.maxBytesPerQueue);
-            if (full != null) return CompletableFuture.failedFuture(full);
+            if (full != null) return Future.failedFuture(full);
         }
         messageCount += batch.size(); // one write each per batch: they are volatile for /stats readers
         messageBytes += bytes;
@@ -131,7 +131,7 @@ final class Topic {
      * the rest in memory or on disk. Messages read from a record of {@code source} (this topic's disk
      * queue or journal) have it acknowledged once they are held again.
      */
-    private CompletableFuture<Void> hold(List<Message> batch, DiskBackend source) {
+    private Future<Void> hold(List<Message> batch, DiskBackend source) {
         List<Message> toDisk = null, deferred = null;
         long now = System.nanoTime();
         for (Message m : batch) {
@@ -161,16 +161,16 @@ final class Topic {
             }
         }
         // messages from our own disk queue or journal leave their old records once written again
-        CompletableFuture<Void> written = toDisk == null ? DONE : backend.writeBack(toDisk, source);
+        Future<Void> written = toDisk == null ? DONE : backend.writeBack(toDisk, source);
         if (deferred == null) return written;
-        return CompletableFuture.allOf(written, journal.append(deferred, source));
+        return Future.join(written, journal.append(deferred, source)).mapEmpty();
     }
 
     /** Into the memory queue; false when direct memory is exhausted, and the queue then counts as full. */
     private boolean enqueue(Message m) { return memoryQueue.offerOrWarn(m, logTag); }
 
     /** Every channel gets its own copy (the first channel takes the originals). */
-    private CompletableFuture<Void> fanOut(List<Message> batch) {
+    private Future<Void> fanOut(List<Message> batch) {
         Channel[] targets = channels.values().toArray(new Channel[0]);
         List<List<Message>> copies = new ArrayList<>(targets.length);
         copies.add(batch);
@@ -180,9 +180,10 @@ final class Topic {
             for (Message m : batch) c.add(m.copyForChannel());
             copies.add(c);
         }
-        CompletableFuture<?>[] writes = new CompletableFuture<?>[targets.length];
-        for (int i = 0; i < targets.length; i++) writes[i] = targets[i].put(copies.get(i));
-        return targets.length == 1 ? castVoid(writes[0]) : CompletableFuture.allOf(writes);
+        if (targets.length == 1) return targets[0].put(batch); // the common case: no composite
+        List<Future<Void>> writes = new ArrayList<>(targets.length);
+        for (int i = 0; i < targets.length; i++) writes.add(targets[i].put(copies.get(i)));
+        return Future.join(writes).mapEmpty();
     }
 
     /**
@@ -190,16 +191,13 @@ final class Topic {
      * every channel has them (in memory, or written to its own disk queue), so a crash before that
      * re-reads them rather than losing them.
      */
-    private CompletableFuture<Void> fanOutAndAck(List<Message> batch, DiskBackend source) {
+    private Future<Void> fanOutAndAck(List<Message> batch, DiskBackend source) {
         long[] seqs = new long[batch.size()];
         for (int i = 0; i < seqs.length; i++) seqs[i] = DiskBackend.takeSeq(batch.get(i));
-        CompletableFuture<Void> written = fanOut(batch);
-        if (source != null) written.thenRun(() -> { for (long seq : seqs) source.ack(seq); });
+        Future<Void> written = fanOut(batch);
+        if (source != null) written.onSuccess(v -> { for (long seq : seqs) source.ack(seq); });
         return written;
     }
-
-    @SuppressWarnings("unchecked")
-    private static CompletableFuture<Void> castVoid(CompletableFuture<?> f) { return (CompletableFuture<Void>) f; }
 
     /** Moves what waits here on to the channels, when there are channels and the topic runs. */
     private void resume() {
@@ -229,11 +227,11 @@ final class Topic {
      */
     private void releaseJournal() {
         if (journal == null || journal.count() == 0) return;
-        CompletableFuture<List<Message>> read = journal.releaseAny(PUMP_BATCH);
+        Future<List<Message>> read = journal.releaseAny(PUMP_BATCH);
         if (read == null) return; // a release is running; it goes on by itself
-        read.thenAccept(msgs -> {
+        read.onSuccess(msgs -> {
             if (msgs.isEmpty()) return;
-            CompletableFuture<Void> written;
+            Future<Void> written;
             synchronized (this) {
                 if (flushed || deleted) return; // their records stay: read again after a restart
                 long now = System.nanoTime();
@@ -241,7 +239,7 @@ final class Topic {
                 movedOn(msgs);
                 written = running() ? fanOutAndAck(msgs, journal.backend()) : hold(msgs, journal.backend());
             }
-            written.whenComplete((v, e) -> {
+            written.onComplete((v, e) -> {
                 boolean again;
                 synchronized (this) {
                     again = running();
@@ -253,8 +251,8 @@ final class Topic {
 
     /** One batch from the topic's disk queue to the channels; the next once their writes are done. */
     private void pumpFromDisk() {
-        backend.read(PUMP_BATCH).whenComplete((msgs, err) -> {
-            CompletableFuture<Void> written = DONE;
+        backend.read(PUMP_BATCH).onComplete((msgs, err) -> {
+            Future<Void> written = DONE;
             boolean again;
             synchronized (this) {
                 if (msgs != null && !msgs.isEmpty()) {
@@ -266,7 +264,7 @@ final class Topic {
                         && !paused && !channels.isEmpty() && !deleted && !flushed;
                 if (!again) pumping = false;
             }
-            if (again) written.whenComplete((v, e) -> pumpFromDisk());
+            if (again) written.onComplete((v, e) -> pumpFromDisk());
         });
     }
 
@@ -288,6 +286,9 @@ final class Topic {
         resume();
         return c;
     }
+
+    /** Replication's catch-up: the messages waiting here in memory (copies), in order. */
+    synchronized List<Message> heldInMemory() { return memoryQueue.peek(Integer.MAX_VALUE); }
 
     synchronized Channel getChannel(String channelName) { return channels.get(channelName); }
 
@@ -323,12 +324,12 @@ final class Topic {
     boolean isPaused() { return paused; }
 
     /** Drops what waits at the topic, in memory and on disk (channels keep theirs), as NSQ's /topic/empty. */
-    synchronized CompletableFuture<Void> empty() {
+    synchronized Future<Void> empty() {
         heldBytes = 0;
         memoryQueue.clear();
         if (backend == null) return DONE;
         if (journal == null) return backend.empty();
-        return CompletableFuture.allOf(backend.empty(), journal.empty());
+        return Future.join(backend.empty(), journal.empty()).mapEmpty();
     }
 
     /** Marks deleted, deletes channels and files, and returns every client for closing. */
@@ -345,8 +346,8 @@ final class Topic {
     }
 
     /** Shutdown: channels flush to their disk queues, then what waits here goes to the topic's. */
-    CompletableFuture<Void> flushAndClose() {
-        List<CompletableFuture<Void>> all = new ArrayList<>();
+    Future<Void> flushAndClose() {
+        List<Future<Void>> all = new ArrayList<>();
         synchronized (this) {
             flushed = true;
             for (Channel c : channels.values()) all.add(c.flushAndClose());
@@ -357,14 +358,14 @@ final class Topic {
                 if (journal != null) all.add(journal.close()); // what it holds keeps its due time
             }
         }
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
+        return Future.join(all).mapEmpty();
     }
 
     /**
      * Up to {@code max} of the messages next in line, in delivery order (memory queue, then disk),
      * as copies: depth, attempts and order stay as they are.
      */
-    CompletableFuture<List<Message>> peek(int max) {
+    Future<List<Message>> peek(int max) {
         List<Message> held;
         synchronized (this) {
             held = memoryQueue.peek(max);

@@ -41,7 +41,7 @@ class QueueScannerTest {
         o.queueScanDirtyPercent = 1.0; // never start the next cycle at once
         List<Channel> channels = channelsWithDeferred(o);
         QueueScanner scanner = new QueueScanner(() -> channels, o, Runnable::run);
-        assertEquals(1, scanner.cycle(System.nanoTime() + 2 * HOUR_NS).get());
+        assertEquals(1, scanner.cycle(System.nanoTime() + 2 * HOUR_NS).await(10, TimeUnit.SECONDS));
         assertEquals(3, released(channels));
     }
 
@@ -53,7 +53,7 @@ class QueueScannerTest {
         List<Channel> channels = channelsWithDeferred(o);
         QueueScanner scanner = new QueueScanner(() -> channels, o, Runnable::run);
         // the first cycle finds all 3 dirty (over 25%), the next one (at the real now) none
-        assertEquals(2, scanner.cycle(System.nanoTime() + 2 * HOUR_NS).get());
+        assertEquals(2, scanner.cycle(System.nanoTime() + 2 * HOUR_NS).await(10, TimeUnit.SECONDS));
     }
 
     @Test

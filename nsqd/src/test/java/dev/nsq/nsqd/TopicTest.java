@@ -1,11 +1,11 @@
 package dev.nsq.nsqd;
 
+import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -22,9 +22,9 @@ class TopicTest {
         return new Topic("t", options, null, spec -> new Channel(spec.topicName(), spec.channelName(), options, null));
     }
 
-    private static CompletableFuture<Void> publish(Topic t, String... bodies) { return publishDeferred(t, 0, bodies); }
+    private static Future<Void> publish(Topic t, String... bodies) { return publishDeferred(t, 0, bodies); }
 
-    private static CompletableFuture<Void> publishDeferred(Topic t, long deferMs, String... bodies) {
+    private static Future<Void> publishDeferred(Topic t, long deferMs, String... bodies) {
         List<Message> batch = new ArrayList<>();
         for (String b : bodies) batch.add(t.newMessage(b.getBytes(StandardCharsets.UTF_8), deferMs));
         return t.put(batch);
@@ -42,7 +42,7 @@ class TopicTest {
         Topic t = topic();
         MemoryConsumer a = subscribed(t, "a", 10);
         MemoryConsumer b = subscribed(t, "b", 10);
-        assertTrue(publish(t, "x", "y").isDone());
+        assertTrue(publish(t, "x", "y").isComplete());
         assertEquals(List.of("x", "y"), a.bodies());
         assertEquals(a.received, b.received, "same IDs, bodies and first attempts");
     }
@@ -132,7 +132,7 @@ class TopicTest {
         MemoryConsumer a = subscribed(t, "a", 10);
         MemoryConsumer b = subscribed(t, "b", 10);
         assertEquals(List.of(a, b), t.delete());
-        assertTrue(publish(t, "late").isCompletedExceptionally());
+        assertTrue(publish(t, "late").failed());
         assertEquals(0, t.channelCount());
     }
 }

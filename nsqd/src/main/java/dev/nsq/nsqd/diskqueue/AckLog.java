@@ -21,7 +21,7 @@ import java.util.Set;
  * stale entries dominate. NSQ does not know the file: it reads those records again (at least once),
  * as it would without it.
  *
- * <p>Not thread-safe: owned by its queue's executor, like the queue.
+ * <p>Not thread-safe: owned by its queue's context, like the queue.
  */
 final class AckLog {
     private static final int ENTRY_BYTES = 16;

@@ -33,8 +33,8 @@ import java.util.List;
  * depth counting everything from there. A crash then re-reads what was in flight (at least once)
  * instead of losing it, and NSQ reading our metadata does the same.
  *
- * <p>Blocking I/O: call it only from a worker thread (nsqd runs each queue on its own serial
- * executor). Not thread-safe on its own.
+ * <p>Blocking I/O: call it only from a worker thread (nsqd runs each queue on its own ordered
+ * worker context, {@link DiskContext}). Not thread-safe on its own.
  */
 public final class DiskQueue {
     private static final Logger log = LoggerFactory.getLogger(DiskQueue.class);

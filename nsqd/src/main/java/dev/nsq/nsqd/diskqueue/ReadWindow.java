@@ -8,7 +8,7 @@ package dev.nsq.nsqd.diskqueue;
  * any order; the window shrinks from its head only.
  *
  * <p>A ring of primitive arrays, grown by doubling: no object per record. Not thread-safe (the
- * queue's executor owns it).
+ * queue's context owns it).
  */
 final class ReadWindow {
     private long[] fileNums = new long[64];

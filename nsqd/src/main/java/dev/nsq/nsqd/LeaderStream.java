@@ -1,0 +1,201 @@
+package dev.nsq.nsqd;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The leader's side of one replicated topic (docs/replication.md): every op gets the next sequence
+ * number and goes to each follower's {@link FollowerLink}; a publish is acknowledged once every
+ * in-sync follower has answered for its sequence. Which followers are in sync is the placement's
+ * word, as stored in the cluster, so a follower dropped from it no longer holds up publishes only
+ * once every node can see it was dropped.
+ *
+ * <p>Lock order: this stream, then a link.
+ */
+final class LeaderStream implements FollowerLink.Events {
+    /** What the stream asks of the node. */
+    interface Node {
+        /** The follower answered nothing for --replication-timeout: drop it from the in-sync set. */
+        void lagging(String topic, String follower);
+
+        /** The follower caught up: back into the in-sync set. */
+        void caughtUp(String topic, String follower);
+
+        /** The follower needs a catch-up snapshot; hand it to the link when ready. */
+        void snapshot(String topic, FollowerLink link);
+
+        /** A follower knows a newer epoch: this node is not the leader any more. */
+        void stale(String topic, String why);
+
+        /** True while the node is a cluster member. */
+        boolean live(String node);
+    }
+
+    private record Waiter(long seq, Promise<Void> promise) {}
+
+    final String topic;
+    private final Vertx vertx;
+    private final Node node;
+    private final long timeoutMs;
+    private final int minInSync;
+    private final Map<String, FollowerLink> links = new ConcurrentHashMap<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private volatile Placement placement;
+    private long nextSeq;
+    private boolean closed;
+
+    /**
+     * {@code fresh}: the topic was just placed, its followers hold nothing and need no catch-up.
+     * Otherwise (a new leader after a failover) every follower first takes this leader's state.
+     */
+    LeaderStream(Vertx vertx, Placement p, boolean fresh, long timeoutMs, int minInSync, Node node) {
+        this.vertx = vertx;
+        this.topic = p.topic();
+        this.node = node;
+        this.timeoutMs = timeoutMs;
+        this.minInSync = minInSync;
+        this.placement = p;
+        for (String f : p.followers()) addLink(f, fresh && p.isInSync(f));
+    }
+
+    private void addLink(String follower, boolean streaming) {
+        FollowerLink l = new FollowerLink(vertx, topic, follower,
+                streaming ? FollowerLink.State.STREAMING : FollowerLink.State.DOWN, timeoutMs, this);
+        l.epoch(placement.epoch(), placement.leader());
+        links.put(follower, l);
+        if (!streaming && node.live(follower)) startCatchUp(l);
+    }
+
+    private void startCatchUp(FollowerLink l) {
+        l.startSnapshot();
+        node.snapshot(topic, l);
+    }
+
+    Placement placement() { return placement; }
+
+    /** Why a publish is refused now, or null: too few replicas in sync, or this stream closed. */
+    String refusal() {
+        Placement p = placement;
+        if (closed) return "topic " + topic + " is no longer led here";
+        if (p.inSync().size() < minInSync)
+            return "not enough in-sync replicas for topic " + topic + " (" + p.inSync().size() + " of " + minInSync + " needed)";
+        return null;
+    }
+
+    /** Gives an op the next sequence number and queues it for every follower. Called under the topic's lock for publishes. */
+    synchronized long append(Buffer op) {
+        long seq = ++nextSeq;
+        for (FollowerLink l : links.values()) l.offer(seq, op);
+        return seq;
+    }
+
+    /** Completes once every in-sync follower holds the op {@code seq}; fails if too few stay in sync. */
+    Future<Void> awaitReplicated(long seq) {
+        synchronized (this) {
+            String refused = refusal();
+            if (refused != null) return Future.failedFuture(refused);
+            if (replicated(seq)) return Future.succeededFuture();
+            Promise<Void> p = Promise.promise();
+            waiters.add(new Waiter(seq, p));
+            return p.future();
+        }
+    }
+
+    private boolean replicated(long seq) {
+        Placement p = placement;
+        for (String f : p.inSync()) {
+            if (f.equals(p.leader())) continue;
+            FollowerLink l = links.get(f);
+            if (l == null || l.ackedSeq() < seq) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void acked(FollowerLink link) { release(); }
+
+    @Override
+    public void stale(FollowerLink link, String why) { node.stale(topic, why); }
+
+    /** Completes the waiters now replicated, or fails them all if too few replicas are in sync. */
+    private void release() {
+        List<Waiter> done = new ArrayList<>();
+        String failed;
+        synchronized (this) {
+            failed = refusal();
+            while (!waiters.isEmpty() && (failed != null || replicated(waiters.peek().seq))) done.add(waiters.poll());
+        }
+        for (Waiter w : done) {
+            if (failed == null) w.promise.tryComplete();
+            else w.promise.tryFail(failed);
+        }
+    }
+
+    /** The stored placement changed (in-sync set, replicas); the epoch is the same. */
+    void placementChanged(Placement p) {
+        synchronized (this) {
+            placement = p;
+            for (String f : p.followers()) if (!links.containsKey(f)) addLink(f, false);
+            for (String f : new ArrayList<>(links.keySet())) {
+                if (!p.isReplica(f)) links.remove(f).close();
+                else if (!p.isInSync(f) && links.get(f).state() == FollowerLink.State.STREAMING && !caughtUp(links.get(f))) {
+                    // dropped while streaming: it must catch up from a snapshot
+                    links.get(f).down();
+                }
+            }
+        }
+        release();
+    }
+
+    private boolean caughtUp(FollowerLink l) { return l.idle() && l.ackedSeq() == nextSeq; }
+
+    /**
+     * Every half second: followers that stopped answering leave the in-sync set, live ones out of
+     * it are caught up, caught-up ones come back, idle links are heartbeaten.
+     */
+    void tick(long nowNs) {
+        Placement p = placement;
+        for (FollowerLink l : links.values()) {
+            boolean inSync = p.isInSync(l.node);
+            FollowerLink.State s = l.state();
+            if (inSync && l.lagging(nowNs)) {
+                node.lagging(topic, l.node);
+            } else if (!inSync && s == FollowerLink.State.DOWN && node.live(l.node)) {
+                synchronized (this) {
+                    startCatchUp(l);
+                }
+            } else if (!inSync && s == FollowerLink.State.STREAMING) {
+                boolean up;
+                synchronized (this) {
+                    up = caughtUp(l);
+                }
+                if (up) node.caughtUp(topic, l.node);
+                else if (l.lagging(nowNs)) l.down();
+            }
+            l.heartbeat();
+        }
+    }
+
+    /** This node stops leading: waiting publishes fail, links close. */
+    void close(String why) {
+        List<Waiter> failed;
+        synchronized (this) {
+            closed = true;
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+            for (FollowerLink l : links.values()) l.close();
+        }
+        for (Waiter w : failed) w.promise.tryFail(why);
+    }
+
+    /** Sequence of the last op: a snapshot taken now holds everything up to it. */
+    synchronized long lastSeq() { return nextSeq; }
+}

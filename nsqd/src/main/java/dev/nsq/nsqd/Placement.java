@@ -1,0 +1,94 @@
+package dev.nsq.nsqd;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a replicated topic lives (docs/replication.md): its leader, its replicas (leader first),
+ * which of them hold everything the leader acknowledged ({@code inSync}), and the epoch, which
+ * grows at each change of leader. Nodes are named by their Vert.x cluster node ID. Immutable; kept
+ * as JSON in a Hazelcast map and changed only by compare-and-set, so every nsqd agrees on it.
+ */
+record Placement(
+        @JsonProperty("topic") String topic,
+        @JsonProperty("factor") int factor,
+        @JsonProperty("epoch") long epoch,
+        @JsonProperty("leader") String leader,
+        @JsonProperty("replicas") List<String> replicas,
+        @JsonProperty("in_sync") List<String> inSync) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    Placement {
+        replicas = List.copyOf(replicas);
+        inSync = List.copyOf(inSync);
+    }
+
+    String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Placement fromJson(String json) {
+        try {
+            return json == null ? null : JSON.readValue(json, Placement.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    boolean isReplica(String node) { return replicas.contains(node); }
+
+    boolean isInSync(String node) { return inSync.contains(node); }
+
+    /** Followers: the replicas other than the leader. */
+    List<String> followers() {
+        List<String> out = new ArrayList<>(replicas);
+        out.remove(leader);
+        return out;
+    }
+
+    /** A new leader from the in-sync set: the epoch grows, the old leader leaves the in-sync set. */
+    Placement withLeader(String newLeader) {
+        List<String> sync = new ArrayList<>(inSync);
+        sync.remove(leader);
+        if (!sync.contains(newLeader)) sync.add(0, newLeader);
+        List<String> reps = new ArrayList<>(replicas);
+        reps.remove(newLeader);
+        reps.add(0, newLeader);
+        return new Placement(topic, factor, epoch + 1, newLeader, reps, sync);
+    }
+
+    Placement withInSync(List<String> sync) { return new Placement(topic, factor, epoch, leader, replicas, sync); }
+
+    Placement withoutInSync(String node) {
+        List<String> sync = new ArrayList<>(inSync);
+        sync.remove(node);
+        return withInSync(sync);
+    }
+
+    Placement withInSyncAdded(String node) {
+        if (inSync.contains(node)) return this;
+        List<String> sync = new ArrayList<>(inSync);
+        sync.add(node);
+        return withInSync(sync);
+    }
+
+    /** {@code gone} replaced by {@code replacement} (out of sync until caught up), or just dropped when null. */
+    Placement withReplicaReplaced(String gone, String replacement) {
+        List<String> reps = new ArrayList<>(replicas);
+        reps.remove(gone);
+        if (replacement != null && !reps.contains(replacement)) reps.add(replacement);
+        List<String> sync = new ArrayList<>(inSync);
+        sync.remove(gone);
+        return new Placement(topic, factor, epoch, leader, reps, sync);
+    }
+}
