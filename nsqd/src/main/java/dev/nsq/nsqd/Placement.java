@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Where a replicated topic lives (docs/replication.md): its leader, its replicas (leader first),
  * which of them hold everything the leader acknowledged ({@code inSync}), and the epoch, which
- * grows at each change of leader. Nodes are named by their Vert.x cluster node ID. Immutable; kept
+ * grows at each change of leader, and a version that grows at every change (so an event that
+ * arrives late, after a fresher copy was read, is told from it: see {@link #newerThan}). Nodes are named by their Vert.x cluster node ID. Immutable; kept
  * as JSON in a Hazelcast map and changed only by compare-and-set, so every nsqd agrees on it.
  */
 record Placement(
@@ -20,7 +21,8 @@ record Placement(
         @JsonProperty("epoch") long epoch,
         @JsonProperty("leader") String leader,
         @JsonProperty("replicas") List<String> replicas,
-        @JsonProperty("in_sync") List<String> inSync) {
+        @JsonProperty("in_sync") List<String> inSync,
+        @JsonProperty("version") long version) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,10 +66,10 @@ record Placement(
         List<String> reps = new ArrayList<>(replicas);
         reps.remove(newLeader);
         reps.add(0, newLeader);
-        return new Placement(topic, factor, epoch + 1, newLeader, reps, sync);
+        return new Placement(topic, factor, epoch + 1, newLeader, reps, sync, version + 1);
     }
 
-    Placement withInSync(List<String> sync) { return new Placement(topic, factor, epoch, leader, replicas, sync); }
+    Placement withInSync(List<String> sync) { return new Placement(topic, factor, epoch, leader, replicas, sync, version + 1); }
 
     Placement withoutInSync(String node) {
         List<String> sync = new ArrayList<>(inSync);
@@ -89,6 +91,17 @@ record Placement(
         if (replacement != null && !reps.contains(replacement)) reps.add(replacement);
         List<String> sync = new ArrayList<>(inSync);
         sync.remove(gone);
-        return new Placement(topic, factor, epoch, leader, reps, sync);
+        return new Placement(topic, factor, epoch, leader, reps, sync, version + 1);
+    }
+
+    /**
+     * True when this is a later state of the topic's placement than {@code other} (or other is
+     * null). Hazelcast's entry events can reach an nsqd after it read a fresher copy itself
+     * ({@link PlacementStore#fetch}, answering a leader's stream): applying the late event would
+     * take the node back to an older role, e.g. drop a replica's just caught-up copy as "placed
+     * elsewhere" and follow again empty.
+     */
+    boolean newerThan(Placement other) {
+        return other == null || epoch > other.epoch || (epoch == other.epoch && version > other.version);
     }
 }

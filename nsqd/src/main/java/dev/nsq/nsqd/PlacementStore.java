@@ -99,7 +99,7 @@ final class PlacementStore {
     Future<Placement> fetch(String topic) {
         return blocking(() -> {
             Placement p = Placement.fromJson(placements.get(topic));
-            if (p != null) local.put(topic, p);
+            if (p != null) keepIfNewer(p);
             return p;
         });
     }
@@ -109,7 +109,7 @@ final class PlacementStore {
         return blocking(() -> {
             String prev = placements.putIfAbsent(p.topic(), p.toJson());
             Placement now = prev == null ? p : Placement.fromJson(prev);
-            local.put(p.topic(), now);
+            keepIfNewer(now);
             return now;
         });
     }
@@ -120,9 +120,24 @@ final class PlacementStore {
             boolean done = placements.replace(from.topic(), from.toJson(), to.toJson());
             Placement now = done ? to : Placement.fromJson(placements.get(from.topic()));
             if (now == null) local.remove(from.topic());
-            else local.put(from.topic(), now);
+            else keepIfNewer(now);
             return done;
         });
+    }
+
+    /**
+     * Keeps {@code p} as the local copy unless a later state is held already; true if kept. A read
+     * of the map here and the entry events run on different threads, so an event can bring an older
+     * state after a read brought a newer one: the local copy never goes back.
+     */
+    private boolean keepIfNewer(Placement p) {
+        boolean[] kept = {false};
+        local.compute(p.topic(), (k, cur) -> {
+            if (cur != null && cur.newerThan(p)) return cur;
+            kept[0] = true;
+            return p;
+        });
+        return kept[0];
     }
 
     Future<Void> remove(String topic) {
@@ -143,16 +158,18 @@ final class PlacementStore {
 
         PlacementListener(BiConsumer<String, Placement> changed) { this.changed = changed; }
 
-        private void update(EntryEvent<String, String> e) {
+        private void update(EntryEvent<String, String> e, boolean evenIfOlder) {
             Placement p = Placement.fromJson(e.getValue());
             if (p == null) local.remove(e.getKey());
-            else local.put(e.getKey(), p);
+            else if (evenIfOlder) local.put(e.getKey(), p);
+            else if (!keepIfNewer(p)) return; // late: a fresher state was read and applied already
             changed.accept(e.getKey(), p);
         }
 
-        @Override public void entryAdded(EntryEvent<String, String> e) { update(e); }
-        @Override public void entryUpdated(EntryEvent<String, String> e) { update(e); }
-        @Override public void entryMerged(EntryEvent<String, String> e) { update(e); }
+        @Override public void entryAdded(EntryEvent<String, String> e) { update(e, false); }
+        @Override public void entryUpdated(EntryEvent<String, String> e) { update(e, false); }
+        /** After a split the cluster's entry won the merge: it is the truth, whatever this side held. */
+        @Override public void entryMerged(EntryEvent<String, String> e) { update(e, true); }
         @Override public void entryRemoved(EntryEvent<String, String> e) {
             local.remove(e.getKey());
             changed.accept(e.getKey(), null);

@@ -120,7 +120,7 @@ final class Replication implements LeaderStream.Node {
     String subscribeRefusal(String topic) {
         if (orphaned.contains(topic)) return orphanedReason(topic);
         Placement p = store.get(topic);
-        if (p == null && options.replicationFactor <= 1) return null;
+        if (p == null && (options.replicationFactor <= 1 || nsqdOwn(topic))) return null;
         if (p == null) { // a new topic: placed now, subscribed to at its leader
             place(topic, (int) options.replicationFactor);
             return "topic " + topic + " is being placed on " + options.replicationFactor + " nsqd; subscribe to its leader";
@@ -136,11 +136,19 @@ final class Replication implements LeaderStream.Node {
     Future<Void> publish(String topic, List<byte[]> bodies, long deferMs) {
         if (orphaned.contains(topic)) return Future.failedFuture(orphanedReason(topic));
         Placement p = store.get(topic);
-        if (p == null && options.replicationFactor <= 1) return null;
+        if (p == null && (options.replicationFactor <= 1 || nsqdOwn(topic))) return null;
         Future<Placement> placed = p != null ? Future.succeededFuture(p) : place(topic, (int) options.replicationFactor);
         return placed.compose(pl -> pl.leader().equals(self) ? publishAsLeader(topic, bodies, deferMs)
                 : forward(pl.leader(), forwardPub(topic, bodies, deferMs)));
     }
+
+    /**
+     * A topic this nsqd holds with no placement is NSQ's own: created with replication_factor=1 (or
+     * before this nsqd replicated new topics). Its publishes and SUBs stay local; only topics new
+     * to the node are placed with --replication-factor. (A replica's copy exists only once its
+     * placement is known here: it is created by {@link #applyPlacement}.)
+     */
+    private boolean nsqdOwn(String topic) { return nsqd.getTopic(topic) != null; }
 
     /** Places a new topic with {@code factor} replicas (or takes the placement another nsqd made first). */
     Future<Placement> place(String topic, int factor) {
@@ -165,7 +173,7 @@ final class Replication implements LeaderStream.Node {
         order.remove(leader);
         order.sort(java.util.Comparator.comparingInt(n -> replicas.getOrDefault(n, 0)));
         for (String n : order) if (chosen.size() < factor) chosen.add(n);
-        return store.create(new Placement(topic, factor, 1, leader, chosen, chosen));
+        return store.create(new Placement(topic, factor, 1, leader, chosen, chosen, 0));
     }
 
     /**
@@ -306,6 +314,9 @@ final class Replication implements LeaderStream.Node {
 
     /** A placement changed (or appeared, or went: null): this node takes its role. On {@link #ctx}. */
     private void applyPlacement(String topic, Placement p) {
+        // a placement event can run after a fresher copy, read by onStream, was applied: never go back
+        Placement known = p == null ? null : store.get(topic);
+        if (known != null && known.newerThan(p)) p = known;
         if (p != null && orphaned.remove(topic)) log.info("REPLICATION: topic {} placed again (epoch {})", topic, p.epoch());
         if (p == null && orphaned.contains(topic)) return; // keep the copy until the cluster is back
         Role was = roles.get(topic);
@@ -629,11 +640,21 @@ final class Replication implements LeaderStream.Node {
         byte kind = r.code();
         String topic = r.string();
         Placement p = store.get(topic);
-        Future<Void> done;
         if (p == null || !p.leader().equals(self)) {
-            msg.fail(NOT_LEADER, "topic " + topic + " is not led by " + self);
+            // the node that placed the topic a moment ago forwards at once, and the placement's event
+            // may not have reached this leader yet: read the cluster's copy before refusing
+            store.fetch(topic).onComplete(ar -> ctx.runOnContext(v -> {
+                Placement q = ar.succeeded() ? ar.result() : null;
+                if (q == null || !q.leader().equals(self)) msg.fail(NOT_LEADER, "topic " + topic + " is not led by " + self);
+                else onForwarded(msg, r, kind, topic);
+            }));
             return;
         }
+        onForwarded(msg, r, kind, topic);
+    }
+
+    private void onForwarded(io.vertx.core.eventbus.Message<Buffer> msg, ReplicaOps.Reader r, byte kind, String topic) {
+        Future<Void> done;
         if (kind == FORWARD_PUB) {
             long deferMs = r.int64();
             int n = r.int32();

@@ -78,12 +78,9 @@ class ReplicationPartitionTest {
                 net.heal();
                 long healedAt = System.nanoTime();
                 Node now = l1.node();
-                await("after the heal the old leader " + old + " follows " + now + " (a node that stays outside the cluster long after "
-                        + "a heal may be waiting for Hazelcast's split-brain merge, 300 s by default)").atMost(Duration.ofSeconds(60))
-                        .pollInterval(POLL).until(() -> {
-                            Replication r = c.replication(old, topic);
-                            return r != null && r.leader().equals(now.tcpAddr());
-                        });
+                // (a node that stays outside the cluster long after a heal may be waiting for Hazelcast's
+                // split-brain merge, 300 s by default)
+                awaitFollowsOrLeft(c, topic, old, now, "after the heal the old leader " + old, Duration.ofSeconds(60));
                 double follows = secondsSince(healedAt);
                 await("lookupd lists " + now + " alone").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
                         .until(() -> c.lookup(topic).equals(List.of(now.tcpAddr())));
@@ -91,7 +88,7 @@ class ReplicationPartitionTest {
 
                 Set<String> acked = new HashSet<>(toOld.acked);
                 acked.addAll(toMajority.acked);
-                awaitConsumed(k, acked, Duration.ofSeconds(90));
+                awaitConsumed(c, topic, k, acked, Duration.ofSeconds(90));
                 System.out.printf("ReplicationPartitionTest: leader %s cut off for 20 s: %s led epoch %d->%d after %.1f s; publishing "
                                 + "to the cut-off leader: %s; through %s on the majority side: %s; after the heal %s followed in %.1f s; "
                                 + "all %d acked consumed (%d deliveries, %d duplicates)%n",

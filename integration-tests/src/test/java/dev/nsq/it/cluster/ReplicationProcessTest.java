@@ -121,6 +121,37 @@ class ReplicationProcessTest {
                 .orElseThrow(() -> new AssertionError("3 nodes and 2 replicas, yet no node outside " + l.replication()));
     }
 
+    /**
+     * Waits until {@code now} still leads and {@code old} follows it, or, when the leader's placement
+     * no longer lists {@code old} (the controller replaced it while it was away), until {@code old}
+     * holds the topic no more or names {@code now} as leader.
+     */
+    static void awaitFollowsOrLeft(ReplCluster c, String topic, Node old, Node now, String what, Duration atMost) {
+        await(what + " follows " + now + " or, replaced, holds " + topic + " no more").atMost(atMost).pollInterval(POLL).until(() -> {
+            Replication r = c.replication(old, topic);
+            Leader l = c.leader(topic);
+            if (l == null || l.node() != now) return false;
+            boolean named = r != null && r.leader().equals(now.tcpAddr()) && r.epoch() >= l.epoch();
+            return l.replication().replicas().contains(old.tcpAddr()) ? named : r == null || named;
+        });
+    }
+
+    /** Each node's view of the topic's channels: depth, in flight, deferred (why a message did not arrive). */
+    static String channelViews(ReplCluster c, String topic) {
+        StringBuilder b = new StringBuilder();
+        for (Node n : c.up()) {
+            JsonNode t = c.topicStats(n, topic);
+            b.append("; ").append(n).append(' ').append(t.path("replication"));
+            b.append(" topic depth ").append(t.path("depth")).append(" count ").append(t.path("message_count"));
+            for (JsonNode ch : t.path("channels")) {
+                b.append(" channel ").append(ch.path("channel_name").asText()).append(" depth ").append(ch.path("depth"))
+                        .append(" in_flight ").append(ch.path("in_flight_count")).append(" deferred ").append(ch.path("deferred_count"))
+                        .append(" clients ").append(ch.path("clients").size());
+            }
+        }
+        return b.toString();
+    }
+
     static double secondsSince(long nanos) { return (System.nanoTime() - nanos) / 1e9; }
 
     static Consumer consumer(ReplCluster c, String topic) {
@@ -129,14 +160,15 @@ class ReplicationProcessTest {
         return k;
     }
 
-    static void awaitConsumed(Consumer k, Set<String> acked, Duration atMost) {
+    static void awaitConsumed(ReplCluster c, String topic, Consumer k, Set<String> acked, Duration atMost) {
         try {
             await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> k.bodies.containsAll(acked));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             Set<String> missing = new HashSet<>(acked);
             missing.removeAll(k.bodies);
             List<String> some = missing.stream().sorted().limit(10).toList();
-            fail(missing.size() + " of " + acked.size() + " acknowledged messages never reached the consumer, e.g. " + some);
+            fail(missing.size() + " of " + acked.size() + " acknowledged messages never reached the consumer, e.g. " + some
+                    + channelViews(c, topic));
         }
     }
 
@@ -169,7 +201,7 @@ class ReplicationProcessTest {
                 await("lookupd lists the new leader alone").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
                         .until(() -> c.lookup(topic).equals(List.of(l1.node().tcpAddr())));
 
-                awaitConsumed(k, pub.acked, Duration.ofSeconds(90));
+                awaitConsumed(c, topic, k, pub.acked, Duration.ofSeconds(90));
                 double allIn = secondsSince(killedAt);
                 System.out.printf("ReplicationProcessTest: a: 10000 messages acked by leader %s in %.1f s (MPUB x100); "
                                 + "%d consumed before kill -9; new leader %s epoch %d->%d in %.1f s; all 10000 consumed %.1f s after "
@@ -214,7 +246,7 @@ class ReplicationProcessTest {
                 }
                 assertTrue(ackedBeforeKill > 0, "the follower forwarded publishes to the healthy leader: " + pub.summary());
                 Leader l1 = awaitNewLeader(c, topic, l0, Duration.ofSeconds(5)); // 18 s after the kill: long elected
-                awaitConsumed(k, pub.acked, Duration.ofSeconds(90));
+                awaitConsumed(c, topic, k, pub.acked, Duration.ofSeconds(90));
                 System.out.printf("ReplicationProcessTest: b: PUB through follower %s for 24 s, leader %s killed -9 at 6 s: %s; "
                                 + "%d acked before the kill, %d after (first %.1f s after it); new leader %s epoch %d; every acked "
                                 + "message consumed (%d deliveries, %d duplicates)%n",
@@ -265,12 +297,10 @@ class ReplicationProcessTest {
                 long resumedAt = System.nanoTime();
                 int ackedDuring = (int) pub.acked.stream().filter(b -> b.startsWith("c-during")).count();
 
-                // the old leader wakes up as a follower of the new one and lookupd lists the new leader alone
+                // the old leader wakes up as a follower of the new one (or, if the controller replaced it
+                // as a replica while it was frozen, without the topic) and lookupd lists the new leader alone
                 Node old = l0.node(), now = l1.node();
-                await("the woken " + old + " follows " + now).atMost(Duration.ofSeconds(45)).pollInterval(POLL).until(() -> {
-                    Replication r = c.replication(old, topic);
-                    return r != null && r.leader().equals(now.tcpAddr()) && r.epoch() >= l1.epoch();
-                });
+                awaitFollowsOrLeft(c, topic, old, now, "the woken " + old, Duration.ofSeconds(45));
                 double stepDown = secondsSince(resumedAt);
                 await("lookupd lists the new leader " + now + " alone").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
                         .until(() -> c.lookup(topic).equals(List.of(now.tcpAddr())));
@@ -279,7 +309,7 @@ class ReplicationProcessTest {
 
                 // nothing acknowledged is lost, and what is published now is delivered once (no second deliverer)
                 int postAcked = pub.pub(Publishes.bodies("c-post", 0, 200));
-                awaitConsumed(k, pub.acked, Duration.ofSeconds(90));
+                awaitConsumed(c, topic, k, pub.acked, Duration.ofSeconds(90));
                 Thread.sleep(2_000);
                 List<String> twice = k.counts.entrySet().stream().filter(e -> e.getKey().startsWith("c-post") && e.getValue().get() > 1)
                         .map(e -> e.getKey() + "x" + e.getValue().get()).sorted().limit(10).toList();
@@ -339,7 +369,7 @@ class ReplicationProcessTest {
                     Thread.sleep(1_000);
                 }
                 assertEquals(0.0, c.metric(now, UNDER_REPLICATED), "all in sync again: " + c.replication(now, topic));
-                awaitConsumed(k, pub.acked, Duration.ofSeconds(90));
+                awaitConsumed(c, topic, k, pub.acked, Duration.ofSeconds(90));
                 System.out.printf("ReplicationProcessTest: d: leader %s killed -9 after 1000 acked; %s leads epoch %d after %.1f s "
                                 + "(view while down: %s); restarted %s follows and is in sync %.1f s after its restart (%s); one leader "
                                 + "everywhere and one producer in lookupd for 5 s; all 1000 consumed (%d duplicates)%n",
