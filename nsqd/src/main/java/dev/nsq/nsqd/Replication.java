@@ -63,6 +63,8 @@ final class Replication implements LeaderStream.Node {
     private final Set<String> orphaned = ConcurrentHashMap.newKeySet();
     /** Topics with a placement change of ours on the way: one at a time. */
     private final Set<String> changing = ConcurrentHashMap.newKeySet();
+    /** Orphaned topics whose placement is being read again ({@link #recheckOrphans}): one read at a time each. */
+    private final Set<String> rechecking = ConcurrentHashMap.newKeySet();
     private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
     private long tickTimer = -1;
     private long lastTickNs = System.nanoTime();
@@ -684,6 +686,26 @@ final class Replication implements LeaderStream.Node {
         }
         for (LeaderStream s : leading.values()) s.tick(now);
         if (isController()) control();
+        recheckOrphans();
+    }
+
+    /**
+     * An orphaned topic leaves that state when its placement is applied again; the merge after the
+     * split normally brings it (PlacementStore's re-read on MERGED). Seen in ReplicationProcessTest
+     * (a leader SIGSTOPped 12 s and replaced as replica): after the merge the placement was missing
+     * from the local copy and no event came, so the old leader kept an orphaned copy, reported
+     * without a "replication" object, for good. Once this node sees a majority again, the placement
+     * is read again until it is found.
+     */
+    private void recheckOrphans() {
+        if (orphaned.isEmpty() || !majority(liveNodes())) return;
+        for (String topic : orphaned) {
+            if (!rechecking.add(topic)) continue;
+            store.fetch(topic).onComplete(ar -> ctx.runOnContext(v -> {
+                rechecking.remove(topic);
+                if (ar.succeeded() && ar.result() != null && orphaned.contains(topic)) applyPlacement(topic, ar.result());
+            }));
+        }
     }
 
     /**
