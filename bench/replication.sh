@@ -71,7 +71,7 @@ for r in $(seq 1 "$ROUNDS"); do
     c0=$(cpu_ticks)
     out=$("$writer" --nsqd-tcp-address="${leader[$n]}" --topic="rep$n" --runfor="$RUNFOR" --size="$BENCH_SIZE" --batch-size="$BENCH_BATCH" 2>&1 | grep -E "ops/s|msg/s" | tail -1)
     c1=$(cpu_ticks)
-    msgs=$(echo "$out" | sed -n 's/.* \([0-9.]*\) ops\/s.*/\1/p')
+    msgs=$(echo "$out" | grep -oE "[0-9.]+ ?ops/s" | grep -oE "[0-9.]+")
     rtt=$(python3 bench/rtt.py "${leader[$n]}" "$RTT_COUNT" "rep$n")
     p50=$(echo "$rtt" | sed -n 's/.*p50 \([0-9.]*\)us.*/\1/p')
     p99=$(echo "$rtt" | sed -n 's/.*p99 \([0-9.]*\)us.*/\1/p')

@@ -8,6 +8,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Replication implements LeaderStream.Node {
     private static final Logger log = LoggerFactory.getLogger(Replication.class);
     static final String LEADER_PREFIX = "nsqd.leader.";
-    /** Failure code of a stream request from a leader whose epoch is over. */
-    static final int STALE_EPOCH = 409;
+    /** Failure code of a forwarded request at a node that does not lead the topic. */
     static final int NOT_LEADER = 421;
     private static final byte FORWARD_PUB = 1;
     private static final byte FORWARD_CONTROL = 2;
@@ -65,6 +67,9 @@ final class Replication implements LeaderStream.Node {
     private final Set<String> changing = ConcurrentHashMap.newKeySet();
     private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
     private long tickTimer = -1;
+    private ReplicaServer server;
+    /** Leaders' connections to their followers' stream listeners. */
+    private final NetClient streamClient;
     private long lastTickNs = System.nanoTime();
 
     private Replication(Nsqd nsqd, Vertx vertx, String self) {
@@ -74,6 +79,8 @@ final class Replication implements LeaderStream.Node {
         this.self = self;
         this.store = new PlacementStore(vertx, ClusterBootstrap.hazelcast(vertx));
         this.ctx = vertx.getOrCreateContext();
+        this.streamClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.replicationTimeoutMs)));
     }
 
     /** Replication for a clustered nsqd, started; null when not clustered. */
@@ -84,17 +91,48 @@ final class Replication implements LeaderStream.Node {
     }
 
     private Future<Void> run() {
-        Future<Void> ready = Future.future(p -> ctx.runOnContext(v -> {
-            consumers.add(vertx.eventBus().consumer(FollowerLink.ADDRESS_PREFIX + self, this::onStream));
+        Future<ReplicaServer> listening = Future.future(p -> ctx.runOnContext(v -> {
             consumers.add(vertx.eventBus().consumer(LEADER_PREFIX + self, this::onForwarded));
             tickTimer = vertx.setPeriodic(TICK_MS, t -> tick());
-            p.complete();
+            ReplicaServer.listen(vertx, bindHost(), this::onStream).onComplete(p);
         }));
-        return ready.compose(v -> store.start(self, ClusterBootstrap.nodeId(vertx),
-                (topic, p) -> ctx.runOnContext(x -> applyPlacement(topic, p))));
+        return listening.compose(server -> {
+            this.server = server;
+            // what the cluster knows of this nsqd: its node ID (is it a member?) and where its stream listens
+            String filed = ClusterBootstrap.nodeId(vertx) + " " + self.substring(0, self.lastIndexOf(':')) + ":" + server.port();
+            return store.start(self, filed, (topic, p) -> ctx.runOnContext(x -> applyPlacement(topic, p)));
+        });
     }
 
+    /** The stream listens where nsqd's TCP listener does. */
+    private String bindHost() {
+        String tcp = options.tcpAddress;
+        int i = tcp.lastIndexOf(':');
+        String host = i < 0 ? tcp : tcp.substring(0, i);
+        return host.isEmpty() ? "0.0.0.0" : host;
+    }
+
+    @Override
+    public String streamAddress(String node) {
+        String filed = store.nodes().get(node);
+        int i = filed == null ? -1 : filed.indexOf(' ');
+        return i < 0 ? null : filed.substring(i + 1);
+    }
+
+    /** A node's Vert.x node ID, as filed. */
+    private String nodeId(String node) {
+        String filed = store.nodes().get(node);
+        if (filed == null) return null;
+        int i = filed.indexOf(' ');
+        return i < 0 ? filed : filed.substring(0, i);
+    }
+
+    @Override
+    public NetClient streamClient() { return streamClient; }
+
     void close() {
+        if (server != null) server.close();
+        streamClient.close();
         if (tickTimer >= 0) vertx.cancelTimer(tickTimer);
         for (MessageConsumer<Buffer> c : consumers) c.unregister();
         for (LeaderStream s : leading.values()) s.close("nsqd exiting");
@@ -400,15 +438,16 @@ final class Replication implements LeaderStream.Node {
 
     // ---- following: what a leader sends ------------------------------------------------------
 
-    private void onStream(io.vertx.core.eventbus.Message<Buffer> msg) {
-        ReplicaOps.Reader r = new ReplicaOps.Reader(msg.body());
+    private void onStream(Buffer request, Promise<Buffer> reply) {
+        ReplicaOps.Reader r = new ReplicaOps.Reader(request);
         String topic = r.string();
         long epoch = r.int64();
         String leader = r.string();
         r.int64(); // the sequence of the last op: the leader's business
         Placement p = store.get(topic);
         if (p != null && epoch < p.epoch()) {
-            msg.fail(STALE_EPOCH, "stale epoch " + epoch + " for topic " + topic + ": epoch " + p.epoch() + " is led by " + p.leader());
+            reply.complete(ReplicaServer.answer(ReplicaServer.STALE,
+                    "stale epoch " + epoch + " for topic " + topic + ": epoch " + p.epoch() + " is led by " + p.leader()));
             return;
         }
         if (p == null || epoch > p.epoch() || !p.leader().equals(leader)) {
@@ -416,25 +455,25 @@ final class Replication implements LeaderStream.Node {
             store.fetch(topic).onComplete(ar -> ctx.runOnContext(v -> {
                 Placement q = ar.succeeded() ? ar.result() : null;
                 if (q == null || q.epoch() != epoch || !q.leader().equals(leader) || !q.isReplica(self)) {
-                    msg.fail(q != null && epoch < q.epoch() ? STALE_EPOCH : NOT_LEADER,
-                            "no placement of topic " + topic + " with leader " + leader + " at epoch " + epoch);
+                    reply.complete(ReplicaServer.answer(q != null && epoch < q.epoch() ? ReplicaServer.STALE : ReplicaServer.REFUSED,
+                            "no placement of topic " + topic + " with leader " + leader + " at epoch " + epoch));
                     return;
                 }
                 applyPlacement(topic, q);
-                apply(topic, r, msg);
+                apply(topic, r, reply);
             }));
             return;
         }
         if (!p.isReplica(self)) {
-            msg.fail(NOT_LEADER, "not a replica of topic " + topic);
+            reply.complete(ReplicaServer.answer(ReplicaServer.REFUSED, "not a replica of topic " + topic));
             return;
         }
         if (roles.get(topic) != Role.FOLLOWER) applyPlacement(topic, p);
-        apply(topic, r, msg);
+        apply(topic, r, reply);
     }
 
     /** Applies a request's ops in order; answers once what they wrote is held. */
-    private void apply(String topic, ReplicaOps.Reader r, io.vertx.core.eventbus.Message<Buffer> msg) {
+    private void apply(String topic, ReplicaOps.Reader r, Promise<Buffer> reply) {
         List<Future<?>> writes = new ArrayList<>();
         try {
             Topic t = nsqd.getOrCreateTopic(topic);
@@ -483,13 +522,11 @@ final class Replication implements LeaderStream.Node {
             if (!pubs.isEmpty()) writes.add((t.put(pubs)));
         } catch (RuntimeException e) {
             log.error("REPLICATION: failed to apply the stream of topic {}", topic, e);
-            msg.fail(500, e.toString());
+            reply.complete(ReplicaServer.answer(ReplicaServer.REFUSED, e.toString()));
             return;
         }
-        Future.all(writes).onComplete(ar -> {
-            if (ar.succeeded()) msg.reply(Buffer.buffer());
-            else msg.fail(500, String.valueOf(ar.cause()));
-        });
+        Future.all(writes).onComplete(ar -> reply.complete(ar.succeeded() ? ReplicaServer.answer(ReplicaServer.OK, null)
+                : ReplicaServer.answer(ReplicaServer.REFUSED, String.valueOf(ar.cause()))));
     }
 
     /** Catch-up begins: what this node held of the topic goes, and the leader's channels come. */
@@ -569,7 +606,7 @@ final class Replication implements LeaderStream.Node {
     @Override
     public void lagging(String topic, String follower) {
         change(topic, p -> p.isInSync(follower) && p.leader().equals(self) ? p.withoutInSync(follower) : null,
-                "follower " + follower + " dropped from the in-sync set (no answer for " + options.replicationTimeoutMs + " ms)");
+                "follower " + follower + " leaves the in-sync set (it lagged over " + options.replicationTimeoutMs + " ms, or needs a catch-up)");
     }
 
     @Override
@@ -590,7 +627,7 @@ final class Replication implements LeaderStream.Node {
 
     @Override
     public boolean live(String node) {
-        String id = store.nodes().get(node);
+        String id = nodeId(node);
         return id != null && ClusterBootstrap.isMember(vertx, id);
     }
 
@@ -713,7 +750,7 @@ final class Replication implements LeaderStream.Node {
     /** The oldest nsqd in the cluster moves leadership and replicas away from nsqd that left. */
     private boolean isController() {
         Map<String, String> byId = new HashMap<>();
-        for (Map.Entry<String, String> e : store.nodes().entrySet()) byId.put(e.getValue(), e.getKey());
+        for (String node : store.nodes().keySet()) byId.put(nodeId(node), node);
         for (String member : ClusterBootstrap.membersOldestFirst(vertx)) {
             String address = byId.get(member);
             if (address != null) return address.equals(self);
