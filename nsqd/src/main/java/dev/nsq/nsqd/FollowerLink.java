@@ -59,6 +59,8 @@ final class FollowerLink {
         boolean failed;
         /** When it was written to the connection (0: not yet). */
         long writtenNs;
+        /** Part of a catch-up snapshot. */
+        boolean snapshotPart;
 
         Request(long lastSeq, List<Buffer> parts) {
             this.lastSeq = lastSeq;
@@ -92,6 +94,8 @@ final class FollowerLink {
     private long epoch;
     private String leader;
     private volatile long ackedSeq;
+    /** When the follower last answered a request with OK (System.nanoTime). */
+    private volatile long lastOkNs;
     /** Since when the oldest unanswered op or request has waited (0 when none waits). */
     private long waitingSinceNs;
     private List<Buffer> snapshot;
@@ -109,6 +113,8 @@ final class FollowerLink {
     }
 
     long ackedSeq() { return ackedSeq; }
+
+    long lastOkNs() { return lastOkNs; }
 
     synchronized State state() { return state; }
 
@@ -153,6 +159,13 @@ final class FollowerLink {
         sendNext();
     }
 
+    /** No catch-up snapshot is waiting to be sent or answered. */
+    synchronized boolean snapshotDone() {
+        if (state == State.SNAPSHOT || (snapshot != null && !snapshot.isEmpty())) return false;
+        for (Request q : onWire) if (q.snapshotPart) return false;
+        return true;
+    }
+
     synchronized boolean idle() { return pending.isEmpty() && onWire.isEmpty() && (snapshot == null || snapshot.isEmpty()); }
 
     synchronized void close() {
@@ -182,6 +195,7 @@ final class FollowerLink {
             Request r;
             if (snapshot != null && !snapshot.isEmpty()) {
                 r = new Request(lastQueuedSeq(), List.of(header(lastQueuedSeq()), snapshot.remove(0)));
+                r.snapshotPart = true;
             } else if (!pending.isEmpty()) {
                 List<Buffer> parts = new java.util.ArrayList<>(Math.min(pending.size(), 1024) + 1);
                 parts.add(null); // the header, once the last op is known
@@ -288,7 +302,10 @@ final class FollowerLink {
             if (r == null) return;
             byte status = chunk.getByte(0);
             String reason = chunk.getString(1, chunk.length(), StandardCharsets.UTF_8.name());
-            if (status == ReplicaServer.OK) answered(r, null);
+            if (status == ReplicaServer.OK) {
+                lastOkNs = System.nanoTime();
+                answered(r, null);
+            }
             else if (status == ReplicaServer.STALE) events.stale(this, reason);
             else answered(r, new IOException(reason));
         });

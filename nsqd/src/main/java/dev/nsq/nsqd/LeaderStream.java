@@ -190,7 +190,7 @@ final class LeaderStream implements FollowerLink.Events {
                 synchronized (this) {
                     startCatchUp(l);
                 }
-            } else if (!inSync && s == FollowerLink.State.STREAMING) {
+            } else if (!inSync && s == FollowerLink.State.STREAMING && l.snapshotDone()) {
                 boolean up = false, lagging = l.lagging(nowNs);
                 synchronized (this) {
                     if (lagging) joining.remove(l.node);
@@ -218,6 +218,12 @@ final class LeaderStream implements FollowerLink.Events {
             for (FollowerLink l : links.values()) l.close();
         }
         for (Waiter w : failed) w.promise.tryFail(why);
+    }
+
+    /** True when a follower answered OK, at this epoch, after {@code sinceNs}: the leadership is confirmed. */
+    boolean answeredSince(long sinceNs) {
+        for (FollowerLink l : links.values()) if (l.lastOkNs() - sinceNs > 0) return true;
+        return false;
     }
 
     /** Sequence of the last op: a snapshot taken now holds everything up to it. */

@@ -82,9 +82,24 @@ final class PlacementStore {
         }
         for (Map.Entry<String, String> e : now.entrySet()) {
             Placement p = Placement.fromJson(e.getValue());
-            local.put(e.getKey(), p);
-            changed.accept(e.getKey(), p);
+            if (accept(p)) changed.accept(e.getKey(), p);
         }
+    }
+
+    /**
+     * Takes a placement into the local copy unless it is older than what this node knows: epochs
+     * never go back here. A member cut off from the cluster still has the old placement in its own
+     * partitions, and may write to them and send their events to listeners on this side; taking
+     * them would make this node follow a leader the cluster has replaced. True if taken.
+     */
+    private boolean accept(Placement p) {
+        boolean[] taken = {false};
+        local.compute(p.topic(), (k, old) -> {
+            if (old != null && p.epoch() < old.epoch()) return old;
+            taken[0] = true;
+            return p;
+        });
+        return taken[0];
     }
 
     /** The placement as last heard, or null when the topic is not replicated (or not known yet). */
@@ -99,8 +114,8 @@ final class PlacementStore {
     Future<Placement> fetch(String topic) {
         return blocking(() -> {
             Placement p = Placement.fromJson(placements.get(topic));
-            if (p != null) local.put(topic, p);
-            return p;
+            if (p != null) accept(p);
+            return p == null ? null : local.get(topic);
         });
     }
 
@@ -109,8 +124,8 @@ final class PlacementStore {
         return blocking(() -> {
             String prev = placements.putIfAbsent(p.topic(), p.toJson());
             Placement now = prev == null ? p : Placement.fromJson(prev);
-            local.put(p.topic(), now);
-            return now;
+            accept(now);
+            return local.get(p.topic());
         });
     }
 
@@ -119,8 +134,7 @@ final class PlacementStore {
         return blocking(() -> {
             boolean done = placements.replace(from.topic(), from.toJson(), to.toJson());
             Placement now = done ? to : Placement.fromJson(placements.get(from.topic()));
-            if (now == null) local.remove(from.topic());
-            else local.put(from.topic(), now);
+            if (now != null) accept(now);
             return done;
         });
     }
@@ -145,9 +159,7 @@ final class PlacementStore {
 
         private void update(EntryEvent<String, String> e) {
             Placement p = Placement.fromJson(e.getValue());
-            if (p == null) local.remove(e.getKey());
-            else local.put(e.getKey(), p);
-            changed.accept(e.getKey(), p);
+            if (p != null && accept(p)) changed.accept(e.getKey(), p);
         }
 
         @Override public void entryAdded(EntryEvent<String, String> e) { update(e); }

@@ -63,6 +63,8 @@ final class Replication implements LeaderStream.Node {
      * the placement (it is cut off): nothing is delivered, registered or accepted until it can.
      */
     private final Set<String> orphaned = ConcurrentHashMap.newKeySet();
+    /** The epoch an orphaned topic was led at here: only a newer placement ends the orphanage. */
+    private final Map<String, Long> orphanedAt = new ConcurrentHashMap<>();
     /** Topics with a placement change of ours on the way: one at a time. */
     private final Set<String> changing = ConcurrentHashMap.newKeySet();
     private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
@@ -344,8 +346,14 @@ final class Replication implements LeaderStream.Node {
 
     /** A placement changed (or appeared, or went: null): this node takes its role. On {@link #ctx}. */
     private void applyPlacement(String topic, Placement p) {
-        if (p != null && orphaned.remove(topic)) log.info("REPLICATION: topic {} placed again (epoch {})", topic, p.epoch());
-        if (p == null && orphaned.contains(topic)) return; // keep the copy until the cluster is back
+        if (orphaned.contains(topic)) {
+            // keep the copy until the cluster's newer placement is readable here: the one this
+            // node can read now may be its own stale copy, from before it was cut off
+            if (p == null || p.epoch() <= orphanedAt.getOrDefault(topic, 0L)) return;
+            orphaned.remove(topic);
+            orphanedAt.remove(topic);
+            log.info("REPLICATION: topic {} placed again (epoch {}, leader {})", topic, p.epoch(), p.leader());
+        }
         Role was = roles.get(topic);
         if (p == null || !p.isReplica(self)) {
             // a copy left from when this node was a replica (it restarted, and was replaced meanwhile)
@@ -619,8 +627,10 @@ final class Replication implements LeaderStream.Node {
     public void stale(String topic, String why) {
         ctx.runOnContext(v -> {
             if (roles.get(topic) != Role.LEADER) return;
+            LeaderStream s = leading.get(topic);
+            orphanedAt.put(topic, s == null ? 0 : s.placement().epoch());
             stepDown(topic, why);
-            orphaned.add(topic); // until the placement can be read: this node may be the one cut off
+            orphaned.add(topic); // until a newer placement can be read: this node may be the one cut off
             store.fetch(topic).onSuccess(p -> ctx.runOnContext(x -> applyPlacement(topic, p)));
         });
     }
@@ -665,12 +675,18 @@ final class Replication implements LeaderStream.Node {
         ReplicaOps.Reader r = new ReplicaOps.Reader(msg.body());
         byte kind = r.code();
         String topic = r.string();
-        Placement p = store.get(topic);
+        Placement known = store.get(topic);
+        // placed a moment ago by the sender: its placement event may not have reached us yet
+        Future<Placement> placement = known != null && known.leader().equals(self) ? Future.succeededFuture(known) : store.fetch(topic);
+        placement.onComplete(ar -> {
+            Placement p = ar.succeeded() ? ar.result() : null;
+            if (p == null || !p.leader().equals(self)) msg.fail(NOT_LEADER, "topic " + topic + " is not led by " + self);
+            else forwarded(msg, r, kind, topic);
+        });
+    }
+
+    private void forwarded(io.vertx.core.eventbus.Message<Buffer> msg, ReplicaOps.Reader r, byte kind, String topic) {
         Future<Void> done;
-        if (p == null || !p.leader().equals(self)) {
-            msg.fail(NOT_LEADER, "topic " + topic + " is not led by " + self);
-            return;
-        }
         if (kind == FORWARD_PUB) {
             long deferMs = r.int64();
             int n = r.int32();
@@ -733,18 +749,16 @@ final class Replication implements LeaderStream.Node {
                 applyPlacement(topic, p);
                 return;
             }
-            if (p.inSync().size() > 1 && !followerAnswered(p)) return; // not yet: stay fenced
+            // not yet: stay fenced until a follower has answered at this epoch since the pause (a
+            // follower that knows a newer one answers "stale" instead, and this node steps down)
+            Long since = fenced.get(topic);
+            if (!p.followers().isEmpty() && (since == null || !s.answeredSince(since))) return;
             if (fenced.remove(topic) != null) {
                 log.info("REPLICATION: leadership of topic {} confirmed (epoch {})", topic, p.epoch());
                 Topic t = nsqd.getTopic(topic);
                 if (t != null) nsqd.registerWithLookupds(t);
             }
         }));
-    }
-
-    private boolean followerAnswered(Placement p) {
-        for (String f : p.followers()) if (live(f)) return true;
-        return false;
     }
 
     /** The oldest nsqd in the cluster moves leadership and replicas away from nsqd that left. */
