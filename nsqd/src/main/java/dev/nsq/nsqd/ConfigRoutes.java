@@ -114,6 +114,9 @@ final class ConfigRoutes {
             case "output_buffer_timeout" -> o.outputBufferTimeoutMs * 1_000_000L;
             case "max_channel_consumers" -> o.maxChannelConsumers;
             case "max_attempts" -> o.maxAttempts;
+            case "replication_factor" -> o.replicationFactor; // ours, docs/replication.md
+            case "replication_min_in_sync" -> o.replicationMinInSync;
+            case "replication_timeout" -> o.replicationTimeoutMs * 1_000_000L;
             case "deflate" -> o.deflate;
             case "max_deflate_level" -> o.maxDeflateLevel;
             case "snappy" -> o.snappy;

@@ -2,30 +2,38 @@ package dev.nsq.nsqd;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * A leader's stream to one follower of one topic. Ops queue here in the leader's order; one
- * request is on the wire at a time and carries everything queued since the last (up to 1 MiB), so
- * under load the stream batches itself, as a group commit does. A request that fails is sent again
- * after a pause: the follower stays in sync only if it answers within --replication-timeout.
+ * A leader's stream to one follower of one topic. Ops queue here in the leader's order and go out
+ * in requests of everything queued so far (up to 1 MiB), with up to {@value #MAX_IN_FLIGHT}
+ * requests on the wire: under load the stream batches itself, as a group commit does, and a
+ * publish waits about one round trip, not one per request ahead of it. Requests go over one TCP
+ * connection to the follower's {@link ReplicaServer}, which applies them and answers in order; the follower is acknowledged
+ * up to the last request answered with all before it. Requests that fail are sent again, in order,
+ * once every request on the wire has its answer: the follower stays in sync only if it answers
+ * within --replication-timeout.
  *
  * <p>Thread-safety: every method takes this object's monitor (a leaf: nothing is called under it
  * but the event bus send).
  */
 final class FollowerLink {
-    static final String ADDRESS_PREFIX = "nsqd.replica.";
+    static final int MAX_IN_FLIGHT = 4;
     private static final int MAX_REQUEST = 1 << 20;
     private static final long RETRY_MS = 250;
 
     enum State {
         /** Caught up or catching up by the stream: ops are sent as they come. */
         STREAMING,
-        /** A catch-up snapshot is being taken and sent: ops wait behind it. */
+        /** A catch-up snapshot is being taken: ops wait behind it. */
         SNAPSHOT,
         /** Out of the in-sync set and not being caught up: nothing is queued. */
         DOWN
@@ -39,26 +47,64 @@ final class FollowerLink {
         void stale(FollowerLink link, String why);
     }
 
-    private record Op(long seq, Buffer bytes, long queuedNs) {}
+    private record Op(long seq, Buffer bytes) {}
+
+    /** A request on the wire: sent, answered, or failed and waiting to be sent again. */
+    private static final class Request {
+        final long lastSeq;
+        /** The request header, then the ops as they were queued: written one after the other, never copied into one buffer. */
+        final List<Buffer> parts;
+        final int length;
+        boolean done;
+        boolean failed;
+        /** When it was written to the connection (0: not yet). */
+        long writtenNs;
+        /** Part of a catch-up snapshot. */
+        boolean snapshotPart;
+
+        Request(long lastSeq, List<Buffer> parts) {
+            this.lastSeq = lastSeq;
+            this.parts = parts;
+            int n = 0;
+            for (Buffer b : parts) n += b.length();
+            this.length = n;
+        }
+    }
 
     final String node;
     private final Vertx vertx;
+    private final NetClient client;
+    /** Where the follower's stream listens, as it filed it in the cluster (null until it has). */
+    private final Supplier<String> address;
+    private NetSocket socket;
+    /** The socket's context: every write goes through its task queue, so writes from any thread keep their order. */
+    private io.vertx.core.Context socketContext;
+    private boolean connecting;
+    /** Requests written to {@link #socket}, in order, waiting for their answers. */
+    private final ArrayDeque<Request> awaiting = new ArrayDeque<>();
     private final String topic;
     private final Events events;
     private final long timeoutMs;
     private final ArrayDeque<Op> pending = new ArrayDeque<>();
+    private final ArrayDeque<Request> onWire = new ArrayDeque<>();
     private State state;
-    private boolean sending;
     private boolean closed;
+    /** A request failed: nothing new is sent until every request on the wire is answered, then the failed ones go again. */
+    private boolean retrying;
     private long epoch;
     private String leader;
     private volatile long ackedSeq;
-    /** Since when the oldest unanswered op has waited (0 when none waits). */
+    /** When the follower last answered a request with OK (System.nanoTime). */
+    private volatile long lastOkNs;
+    /** Since when the oldest unanswered op or request has waited (0 when none waits). */
     private long waitingSinceNs;
     private List<Buffer> snapshot;
 
-    FollowerLink(Vertx vertx, String topic, String node, State state, long timeoutMs, Events events) {
+    FollowerLink(Vertx vertx, NetClient client, Supplier<String> address, String topic, String node, State state,
+                 long timeoutMs, Events events) {
         this.vertx = vertx;
+        this.client = client;
+        this.address = address;
         this.topic = topic;
         this.node = node;
         this.state = state;
@@ -68,6 +114,8 @@ final class FollowerLink {
 
     long ackedSeq() { return ackedSeq; }
 
+    long lastOkNs() { return lastOkNs; }
+
     synchronized State state() { return state; }
 
     synchronized void epoch(long epoch, String leader) {
@@ -75,11 +123,11 @@ final class FollowerLink {
         this.leader = leader;
     }
 
-    /** Queues an op (nothing when DOWN); sends at once when no request is on the wire. */
+    /** Queues an op (nothing when DOWN); sent at once when the window has room. */
     synchronized void offer(long seq, Buffer op) {
         if (state == State.DOWN || closed) return;
-        if (pending.isEmpty() && !sending) waitingSinceNs = System.nanoTime();
-        pending.add(new Op(seq, op, System.nanoTime()));
+        if (waitingSinceNs == 0) waitingSinceNs = System.nanoTime();
+        pending.add(new Op(seq, op));
         sendNext();
     }
 
@@ -96,7 +144,7 @@ final class FollowerLink {
         snapshot = null;
     }
 
-    /** A catch-up begins: ops from {@code fromSeq} on queue behind the snapshot to come. */
+    /** A catch-up begins: ops queued from now on wait behind the snapshot to come. */
     synchronized void startSnapshot() {
         state = State.SNAPSHOT;
         pending.clear();
@@ -111,77 +159,220 @@ final class FollowerLink {
         sendNext();
     }
 
-    synchronized boolean idle() { return pending.isEmpty() && !sending && (snapshot == null || snapshot.isEmpty()); }
+    /** No catch-up snapshot is waiting to be sent or answered. */
+    synchronized boolean snapshotDone() {
+        if (state == State.SNAPSHOT || (snapshot != null && !snapshot.isEmpty())) return false;
+        for (Request q : onWire) if (q.snapshotPart) return false;
+        return true;
+    }
+
+    synchronized boolean idle() { return pending.isEmpty() && onWire.isEmpty() && (snapshot == null || snapshot.isEmpty()); }
 
     synchronized void close() {
         closed = true;
         pending.clear();
+        if (socket != null) socket.close();
     }
 
-    /** An empty request, so a follower that stopped answering is noticed without traffic. */
+    /**
+     * Every tick: a connection whose oldest request waited past --replication-timeout is closed
+     * (its requests fail and go again on a new one); an idle link sends an empty request, so a
+     * follower that stopped answering is noticed without traffic.
+     */
     synchronized void heartbeat() {
-        if (state != State.STREAMING || closed || sending || !pending.isEmpty()) return;
-        sending = true;
+        Request oldest = awaiting.peek();
+        if (oldest != null && socket != null && System.nanoTime() - oldest.writtenNs > timeoutMs * 1_000_000L) socket.close();
+        if (state != State.STREAMING || closed || !idle()) return;
         waitingSinceNs = System.nanoTime();
-        send(ReplicaOps.header(topic, epoch, leader, ackedSeq), ackedSeq);
+        Request r = new Request(ackedSeq, List.of(header(ackedSeq)));
+        onWire.add(r);
+        send(r);
     }
 
+    /** Fills the window: the snapshot's parts first, then batches of what is queued. */
     private void sendNext() {
-        if (sending || closed || state != State.STREAMING) return;
-        if (snapshot != null && !snapshot.isEmpty()) {
-            sending = true;
-            send(header(ackedSeq).appendBuffer(snapshot.remove(0)), ackedSeq);
-            return;
+        while (!closed && !retrying && state == State.STREAMING && onWire.size() < MAX_IN_FLIGHT) {
+            Request r;
+            if (snapshot != null && !snapshot.isEmpty()) {
+                r = new Request(lastQueuedSeq(), List.of(header(lastQueuedSeq()), snapshot.remove(0)));
+                r.snapshotPart = true;
+            } else if (!pending.isEmpty()) {
+                List<Buffer> parts = new java.util.ArrayList<>(Math.min(pending.size(), 1024) + 1);
+                parts.add(null); // the header, once the last op is known
+                long last = 0;
+                int size = 0;
+                while (!pending.isEmpty() && (size == 0 || size + pending.peek().bytes.length() <= MAX_REQUEST)) {
+                    Op op = pending.poll();
+                    parts.add(op.bytes);
+                    size += op.bytes.length();
+                    last = op.seq;
+                }
+                parts.set(0, header(last));
+                r = new Request(last, parts);
+            } else {
+                return;
+            }
+            onWire.add(r);
+            send(r);
         }
-        if (pending.isEmpty()) return;
-        sending = true;
-        Buffer req = null;
-        long last = ackedSeq;
-        while (!pending.isEmpty() && (req == null || req.length() + pending.peek().bytes.length() <= MAX_REQUEST)) {
-            Op op = pending.poll();
-            if (req == null) req = Buffer.buffer(Math.min(MAX_REQUEST, 256 + op.bytes.length() * Math.max(1, pending.size() + 1)));
-            req.appendBuffer(op.bytes);
-            last = op.seq;
-        }
-        Buffer head = header(last);
-        send(head.appendBuffer(req), last);
+    }
+
+    /** What a request without ops of its own acknowledges: everything sent before it. */
+    private long lastQueuedSeq() {
+        return onWire.isEmpty() ? ackedSeq : onWire.peekLast().lastSeq;
     }
 
     private Buffer header(long lastSeq) { return ReplicaOps.header(topic, epoch, leader, lastSeq); }
 
-    private void send(Buffer request, long lastSeq) {
-        vertx.eventBus().request(ADDRESS_PREFIX + node, request, new DeliveryOptions().setSendTimeout(timeoutMs)).onComplete(ar -> {
-            if (ar.succeeded()) {
-                synchronized (this) {
-                    sending = false;
-                    if (lastSeq > ackedSeq) ackedSeq = lastSeq;
-                    boolean more = !pending.isEmpty() || (snapshot != null && !snapshot.isEmpty());
-                    waitingSinceNs = !more ? 0 : pending.isEmpty() ? System.nanoTime() : pending.peek().queuedNs;
+    /** Writes what is on the wire and not yet written, connecting first when needed. */
+    private void send(Request r) {
+        r.writtenNs = 0;
+        flush();
+    }
+
+    private void flush() {
+        if (closed) return;
+        if (socket == null) {
+            connect();
+            return;
+        }
+        List<Request> out = null;
+        for (Request q : onWire) {
+            if (q.writtenNs != 0 || q.failed || q.done) continue;
+            q.writtenNs = System.nanoTime();
+            awaiting.add(q);
+            if (out == null) out = new java.util.ArrayList<>(2);
+            out.add(q);
+        }
+        if (out == null) return;
+        NetSocket so = socket;
+        List<Request> batch = out;
+        socketContext.runOnContext(v -> {
+            for (Request q : batch) {
+                so.write(Buffer.buffer(4).appendInt(q.length));
+                for (Buffer part : q.parts) so.write(part); // Netty gathers them into one flush
+            }
+        });
+    }
+
+    private void connect() {
+        if (connecting) return;
+        String where = address.get();
+        if (where == null) {
+            failAll(new IOException("follower " + node + " has filed no stream address"));
+            return;
+        }
+        connecting = true;
+        int i = where.lastIndexOf(':');
+        client.connect(Integer.parseInt(where.substring(i + 1)), where.substring(0, i)).onComplete(ar -> {
+            synchronized (this) {
+                connecting = false;
+                if (ar.failed() || closed) {
+                    if (ar.succeeded()) ar.result().close();
+                    else failAll(ar.cause());
+                    return;
                 }
-                events.acked(this);
-                synchronized (this) {
-                    sendNext();
-                }
+                NetSocket so = ar.result();
+                socket = so;
+                socketContext = Vertx.currentContext();
+                so.handler(answers(so));
+                so.closeHandler(v -> closed(so));
+                flush();
+            }
+        });
+    }
+
+    /** The follower's answers: size, status, reason; each belongs to the oldest request awaiting one. */
+    private RecordParser answers(NetSocket so) {
+        RecordParser parser = RecordParser.newFixed(4);
+        int[] size = {-1};
+        parser.handler(chunk -> {
+            if (size[0] < 0) {
+                size[0] = chunk.getInt(0);
+                parser.fixedSizeMode(size[0]);
                 return;
             }
-            if (ar.cause() instanceof ReplyException re && re.failureCode() == Replication.STALE_EPOCH) {
-                synchronized (this) {
-                    sending = false;
-                }
-                events.stale(this, re.getMessage());
-                return;
+            size[0] = -1;
+            parser.fixedSizeMode(4);
+            Request r;
+            synchronized (this) {
+                if (socket != so) return;
+                r = awaiting.poll();
             }
-            // not answered: the same request again after a pause (still "sending", so nothing
-            // overtakes it); a PUB applied twice there is dropped by its ID when delivered
-            vertx.setTimer(RETRY_MS, t -> {
-                synchronized (this) {
-                    if (closed || state == State.DOWN) {
-                        sending = false;
-                        return;
-                    }
+            if (r == null) return;
+            byte status = chunk.getByte(0);
+            String reason = chunk.getString(1, chunk.length(), StandardCharsets.UTF_8.name());
+            if (status == ReplicaServer.OK) {
+                lastOkNs = System.nanoTime();
+                answered(r, null);
+            }
+            else if (status == ReplicaServer.STALE) events.stale(this, reason);
+            else answered(r, new IOException(reason));
+        });
+        return parser;
+    }
+
+    /** The connection ended: what awaited an answer failed, and goes again on the next one. */
+    private void closed(NetSocket so) {
+        java.util.List<Request> lost;
+        synchronized (this) {
+            if (socket != so) return;
+            socket = null;
+            lost = new java.util.ArrayList<>(awaiting);
+            awaiting.clear();
+        }
+        for (Request r : lost) answered(r, new IOException("connection to follower " + node + " closed"));
+    }
+
+    private void failAll(Throwable cause) {
+        java.util.List<Request> lost = new java.util.ArrayList<>();
+        for (Request q : onWire) if (!q.done && !q.failed && q.writtenNs == 0) lost.add(q);
+        // answered() takes this monitor again: the caller holds it, so finish outside the call stack
+        vertx.runOnContext(v -> { for (Request r : lost) answered(r, cause); });
+    }
+
+    private void answered(Request r, Throwable failure) {
+        boolean progressed = false;
+        synchronized (this) {
+            if (failure == null) r.done = true;
+            else {
+                r.failed = true;
+                retrying = true;
+            }
+            while (!onWire.isEmpty() && onWire.peek().done) {
+                long seq = onWire.poll().lastSeq;
+                if (seq > ackedSeq) ackedSeq = seq;
+                progressed = true;
+            }
+            if (progressed) waitingSinceNs = idle() ? 0 : System.nanoTime();
+            if (retrying && settled()) scheduleRetry();
+            else sendNext();
+        }
+        if (progressed) events.acked(this);
+    }
+
+    /** Every request on the wire has its answer. */
+    private boolean settled() {
+        for (Request q : onWire) if (!q.done && !q.failed) return false;
+        return true;
+    }
+
+    /** After a pause, the failed requests again, in their order; a PUB applied twice there is delivered at least once. */
+    private void scheduleRetry() {
+        vertx.setTimer(RETRY_MS, t -> {
+            synchronized (this) {
+                retrying = false;
+                if (closed || state == State.DOWN) {
+                    onWire.clear();
+                    return;
                 }
-                send(request, lastSeq);
-            });
+                for (Request q : onWire) {
+                    if (!q.failed) continue;
+                    q.failed = false;
+                    send(q);
+                }
+                sendNext();
+            }
         });
     }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,12 @@ final class LeaderStream implements FollowerLink.Events {
 
         /** True while the node is a cluster member. */
         boolean live(String node);
+
+        /** Where a node's stream listener is ({@code host:port}), or null. */
+        String streamAddress(String node);
+
+        /** The connections to followers' stream listeners are made with this. */
+        io.vertx.core.net.NetClient streamClient();
     }
 
     private record Waiter(long seq, Promise<Void> promise) {}
@@ -48,6 +55,12 @@ final class LeaderStream implements FollowerLink.Events {
     private final int minInSync;
     private final Map<String, FollowerLink> links = new ConcurrentHashMap<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /**
+     * Followers on their way back into the in-sync set, with the sequence they must reach first.
+     * Publishes already wait for them, so nothing acknowledged meanwhile misses them; the placement
+     * names them in sync once they reached it. Guarded by this stream.
+     */
+    private final Map<String, Long> joining = new HashMap<>();
     private volatile Placement placement;
     private long nextSeq;
     private boolean closed;
@@ -67,11 +80,15 @@ final class LeaderStream implements FollowerLink.Events {
     }
 
     private void addLink(String follower, boolean streaming) {
-        FollowerLink l = new FollowerLink(vertx, topic, follower,
+        FollowerLink l = new FollowerLink(vertx, node.streamClient(), () -> node.streamAddress(follower), topic, follower,
                 streaming ? FollowerLink.State.STREAMING : FollowerLink.State.DOWN, timeoutMs, this);
         l.epoch(placement.epoch(), placement.leader());
         links.put(follower, l);
-        if (!streaming && node.live(follower)) startCatchUp(l);
+        if (streaming) return;
+        // a catch-up starts by dropping what the follower holds: it must leave the in-sync set
+        // first, or a failover during the catch-up could elect a follower holding half the topic
+        if (placement.isInSync(follower)) node.lagging(topic, follower);
+        else if (node.live(follower)) startCatchUp(l);
     }
 
     private void startCatchUp(FollowerLink l) {
@@ -111,12 +128,14 @@ final class LeaderStream implements FollowerLink.Events {
 
     private boolean replicated(long seq) {
         Placement p = placement;
-        for (String f : p.inSync()) {
-            if (f.equals(p.leader())) continue;
-            FollowerLink l = links.get(f);
-            if (l == null || l.ackedSeq() < seq) return false;
-        }
+        for (String f : p.inSync()) if (!f.equals(p.leader()) && !holds(f, seq)) return false;
+        for (String f : joining.keySet()) if (!holds(f, seq)) return false;
         return true;
+    }
+
+    private boolean holds(String follower, long seq) {
+        FollowerLink l = links.get(follower);
+        return l != null && l.ackedSeq() >= seq;
     }
 
     @Override
@@ -145,17 +164,16 @@ final class LeaderStream implements FollowerLink.Events {
             placement = p;
             for (String f : p.followers()) if (!links.containsKey(f)) addLink(f, false);
             for (String f : new ArrayList<>(links.keySet())) {
-                if (!p.isReplica(f)) links.remove(f).close();
-                else if (!p.isInSync(f) && links.get(f).state() == FollowerLink.State.STREAMING && !caughtUp(links.get(f))) {
-                    // dropped while streaming: it must catch up from a snapshot
-                    links.get(f).down();
+                if (!p.isReplica(f)) {
+                    links.remove(f).close();
+                    joining.remove(f);
+                } else if (p.isInSync(f)) {
+                    joining.remove(f);
                 }
             }
         }
         release();
     }
-
-    private boolean caughtUp(FollowerLink l) { return l.idle() && l.ackedSeq() == nextSeq; }
 
     /**
      * Every half second: followers that stopped answering leave the in-sync set, live ones out of
@@ -166,19 +184,25 @@ final class LeaderStream implements FollowerLink.Events {
         for (FollowerLink l : links.values()) {
             boolean inSync = p.isInSync(l.node);
             FollowerLink.State s = l.state();
-            if (inSync && l.lagging(nowNs)) {
+            if (inSync && (l.lagging(nowNs) || s == FollowerLink.State.DOWN)) {
                 node.lagging(topic, l.node);
             } else if (!inSync && s == FollowerLink.State.DOWN && node.live(l.node)) {
                 synchronized (this) {
                     startCatchUp(l);
                 }
-            } else if (!inSync && s == FollowerLink.State.STREAMING) {
-                boolean up;
+            } else if (!inSync && s == FollowerLink.State.STREAMING && l.snapshotDone()) {
+                boolean up = false, lagging = l.lagging(nowNs);
                 synchronized (this) {
-                    up = caughtUp(l);
+                    if (lagging) joining.remove(l.node);
+                    else if (!joining.containsKey(l.node)) joining.put(l.node, nextSeq);
+                    else up = l.ackedSeq() >= joining.get(l.node);
                 }
-                if (up) node.caughtUp(topic, l.node);
-                else if (l.lagging(nowNs)) l.down();
+                if (lagging) {
+                    l.down();
+                    release();
+                } else if (up) {
+                    node.caughtUp(topic, l.node);
+                }
             }
             l.heartbeat();
         }
@@ -194,6 +218,12 @@ final class LeaderStream implements FollowerLink.Events {
             for (FollowerLink l : links.values()) l.close();
         }
         for (Waiter w : failed) w.promise.tryFail(why);
+    }
+
+    /** True when a follower answered OK, at this epoch, after {@code sinceNs}: the leadership is confirmed. */
+    boolean answeredSince(long sinceNs) {
+        for (FollowerLink l : links.values()) if (l.lastOkNs() - sinceNs > 0) return true;
+        return false;
     }
 
     /** Sequence of the last op: a snapshot taken now holds everything up to it. */

@@ -137,15 +137,16 @@ public final class Nsqd implements DaemonMain.Daemon {
                     scanTimer = vertx.setTimer(options.queueScanIntervalMs, t -> scanQueues());
                     syncTimer = vertx.setPeriodic(Math.max(1, options.syncTimeoutMs), t -> storage.syncAll());
                     precreation = new ChannelPrecreation(vertx, options.httpClientConnectTimeoutMs, options.httpClientRequestTimeoutMs);
-                    lookup = new LookupLoop(vertx, this::registrations, this::peerInfo, options.lookupPingIntervalMs);
-                    lookup.setAddresses(options.lookupdTcpAddresses);
                     if (!options.statsdAddress.isEmpty()) statsd = new StatsdLoop(this, vertx);
-                    log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return (Void) null;
                 })
                 .compose(v -> Replication.start(this, vertx, selfAddress()))
                 .map(r -> {
                     replication = r;
+                    // lookupds hear of topics only once this node knows which replicated ones it leads
+                    lookup = new LookupLoop(vertx, this::registrations, this::peerInfo, options.lookupPingIntervalMs);
+                    lookup.setAddresses(options.lookupdTcpAddresses);
+                    log.info("nsqd v{} started (node id {}, data path {})", Version.NSQ_VERSION, options.nodeId, storage.dataPath);
                     return null;
                 });
     }
@@ -456,6 +457,7 @@ public final class Nsqd implements DaemonMain.Daemon {
      */
     String subscribe(ClientV2 c, String topicName, String channelName) {
         Replication r = replication;
+        if (r == null && options.cluster.enabled() && lookup == null) return "nsqd is still joining its cluster";
         String refused = r == null || Names.isEphemeral(topicName) ? null : r.subscribeRefusal(topicName);
         if (refused != null) return refused;
         for (int attempt = 0; attempt < 2; attempt++) {

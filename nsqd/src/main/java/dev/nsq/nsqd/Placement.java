@@ -26,6 +26,11 @@ record Placement(
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A new placement: version 0. */
+    Placement(String topic, int factor, long epoch, String leader, List<String> replicas, List<String> inSync) {
+        this(topic, factor, epoch, leader, replicas, inSync, 0);
+    }
+
     Placement {
         replicas = List.copyOf(replicas);
         inSync = List.copyOf(inSync);

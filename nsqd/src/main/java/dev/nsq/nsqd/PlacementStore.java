@@ -82,9 +82,26 @@ final class PlacementStore {
         }
         for (Map.Entry<String, String> e : now.entrySet()) {
             Placement p = Placement.fromJson(e.getValue());
-            local.put(e.getKey(), p);
-            changed.accept(e.getKey(), p);
+            if (accept(p)) changed.accept(e.getKey(), p);
         }
+    }
+
+    /**
+     * Takes a placement into the local copy unless it is older than what this node knows: epochs
+     * never go back here. A member cut off from the cluster still has the old placement in its own
+     * partitions, and may write to them and send their events to listeners on this side; taking
+     * them would make this node follow a leader the cluster has replaced. True if taken.
+     */
+    private boolean accept(Placement p) {
+        boolean[] taken = {false};
+        local.compute(p.topic(), (k, old) -> {
+            // same epoch too: an in-sync or replica change's event can arrive after a fresher copy
+            // was read (fetch), and taking it would e.g. drop a just caught-up replica as "placed elsewhere"
+            if (old != null && old.newerThan(p)) return old;
+            taken[0] = true;
+            return p;
+        });
+        return taken[0];
     }
 
     /** The placement as last heard, or null when the topic is not replicated (or not known yet). */
@@ -99,8 +116,8 @@ final class PlacementStore {
     Future<Placement> fetch(String topic) {
         return blocking(() -> {
             Placement p = Placement.fromJson(placements.get(topic));
-            if (p != null) keepIfNewer(p);
-            return p;
+            if (p != null) accept(p);
+            return p == null ? null : local.get(topic);
         });
     }
 
@@ -109,8 +126,8 @@ final class PlacementStore {
         return blocking(() -> {
             String prev = placements.putIfAbsent(p.topic(), p.toJson());
             Placement now = prev == null ? p : Placement.fromJson(prev);
-            keepIfNewer(now);
-            return now;
+            accept(now);
+            return local.get(p.topic());
         });
     }
 
@@ -119,25 +136,9 @@ final class PlacementStore {
         return blocking(() -> {
             boolean done = placements.replace(from.topic(), from.toJson(), to.toJson());
             Placement now = done ? to : Placement.fromJson(placements.get(from.topic()));
-            if (now == null) local.remove(from.topic());
-            else keepIfNewer(now);
+            if (now != null) accept(now);
             return done;
         });
-    }
-
-    /**
-     * Keeps {@code p} as the local copy unless a later state is held already; true if kept. A read
-     * of the map here and the entry events run on different threads, so an event can bring an older
-     * state after a read brought a newer one: the local copy never goes back.
-     */
-    private boolean keepIfNewer(Placement p) {
-        boolean[] kept = {false};
-        local.compute(p.topic(), (k, cur) -> {
-            if (cur != null && cur.newerThan(p)) return cur;
-            kept[0] = true;
-            return p;
-        });
-        return kept[0];
     }
 
     Future<Void> remove(String topic) {
@@ -158,18 +159,14 @@ final class PlacementStore {
 
         PlacementListener(BiConsumer<String, Placement> changed) { this.changed = changed; }
 
-        private void update(EntryEvent<String, String> e, boolean evenIfOlder) {
+        private void update(EntryEvent<String, String> e) {
             Placement p = Placement.fromJson(e.getValue());
-            if (p == null) local.remove(e.getKey());
-            else if (evenIfOlder) local.put(e.getKey(), p);
-            else if (!keepIfNewer(p)) return; // late: a fresher state was read and applied already
-            changed.accept(e.getKey(), p);
+            if (p != null && accept(p)) changed.accept(e.getKey(), p);
         }
 
-        @Override public void entryAdded(EntryEvent<String, String> e) { update(e, false); }
-        @Override public void entryUpdated(EntryEvent<String, String> e) { update(e, false); }
-        /** After a split the cluster's entry won the merge: it is the truth, whatever this side held. */
-        @Override public void entryMerged(EntryEvent<String, String> e) { update(e, true); }
+        @Override public void entryAdded(EntryEvent<String, String> e) { update(e); }
+        @Override public void entryUpdated(EntryEvent<String, String> e) { update(e); }
+        @Override public void entryMerged(EntryEvent<String, String> e) { update(e); }
         @Override public void entryRemoved(EntryEvent<String, String> e) {
             local.remove(e.getKey());
             changed.accept(e.getKey(), null);

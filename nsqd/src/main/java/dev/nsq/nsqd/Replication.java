@@ -8,6 +8,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Replication implements LeaderStream.Node {
     private static final Logger log = LoggerFactory.getLogger(Replication.class);
     static final String LEADER_PREFIX = "nsqd.leader.";
-    /** Failure code of a stream request from a leader whose epoch is over. */
-    static final int STALE_EPOCH = 409;
+    /** Failure code of a forwarded request at a node that does not lead the topic. */
     static final int NOT_LEADER = 421;
     private static final byte FORWARD_PUB = 1;
     private static final byte FORWARD_CONTROL = 2;
@@ -61,12 +63,15 @@ final class Replication implements LeaderStream.Node {
      * the placement (it is cut off): nothing is delivered, registered or accepted until it can.
      */
     private final Set<String> orphaned = ConcurrentHashMap.newKeySet();
+    /** The epoch an orphaned topic was led at here: only a newer placement ends the orphanage. */
+    private final Map<String, Long> orphanedAt = new ConcurrentHashMap<>();
     /** Topics with a placement change of ours on the way: one at a time. */
     private final Set<String> changing = ConcurrentHashMap.newKeySet();
-    /** Orphaned topics whose placement is being read again ({@link #recheckOrphans}): one read at a time each. */
-    private final Set<String> rechecking = ConcurrentHashMap.newKeySet();
     private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
     private long tickTimer = -1;
+    private ReplicaServer server;
+    /** Leaders' connections to their followers' stream listeners. */
+    private final NetClient streamClient;
     private long lastTickNs = System.nanoTime();
 
     private Replication(Nsqd nsqd, Vertx vertx, String self) {
@@ -76,6 +81,8 @@ final class Replication implements LeaderStream.Node {
         this.self = self;
         this.store = new PlacementStore(vertx, ClusterBootstrap.hazelcast(vertx));
         this.ctx = vertx.getOrCreateContext();
+        this.streamClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.replicationTimeoutMs)));
     }
 
     /** Replication for a clustered nsqd, started; null when not clustered. */
@@ -86,17 +93,48 @@ final class Replication implements LeaderStream.Node {
     }
 
     private Future<Void> run() {
-        Future<Void> ready = Future.future(p -> ctx.runOnContext(v -> {
-            consumers.add(vertx.eventBus().consumer(FollowerLink.ADDRESS_PREFIX + self, this::onStream));
+        Future<ReplicaServer> listening = Future.future(p -> ctx.runOnContext(v -> {
             consumers.add(vertx.eventBus().consumer(LEADER_PREFIX + self, this::onForwarded));
             tickTimer = vertx.setPeriodic(TICK_MS, t -> tick());
-            p.complete();
+            ReplicaServer.listen(vertx, bindHost(), this::onStream).onComplete(p);
         }));
-        return ready.compose(v -> store.start(self, ClusterBootstrap.nodeId(vertx),
-                (topic, p) -> ctx.runOnContext(x -> applyPlacement(topic, p))));
+        return listening.compose(server -> {
+            this.server = server;
+            // what the cluster knows of this nsqd: its node ID (is it a member?) and where its stream listens
+            String filed = ClusterBootstrap.nodeId(vertx) + " " + self.substring(0, self.lastIndexOf(':')) + ":" + server.port();
+            return store.start(self, filed, (topic, p) -> ctx.runOnContext(x -> applyPlacement(topic, p)));
+        });
     }
 
+    /** The stream listens where nsqd's TCP listener does. */
+    private String bindHost() {
+        String tcp = options.tcpAddress;
+        int i = tcp.lastIndexOf(':');
+        String host = i < 0 ? tcp : tcp.substring(0, i);
+        return host.isEmpty() ? "0.0.0.0" : host;
+    }
+
+    @Override
+    public String streamAddress(String node) {
+        String filed = store.nodes().get(node);
+        int i = filed == null ? -1 : filed.indexOf(' ');
+        return i < 0 ? null : filed.substring(i + 1);
+    }
+
+    /** A node's Vert.x node ID, as filed. */
+    private String nodeId(String node) {
+        String filed = store.nodes().get(node);
+        if (filed == null) return null;
+        int i = filed.indexOf(' ');
+        return i < 0 ? filed : filed.substring(0, i);
+    }
+
+    @Override
+    public NetClient streamClient() { return streamClient; }
+
     void close() {
+        if (server != null) server.close();
+        streamClient.close();
         if (tickTimer >= 0) vertx.cancelTimer(tickTimer);
         for (MessageConsumer<Buffer> c : consumers) c.unregister();
         for (LeaderStream s : leading.values()) s.close("nsqd exiting");
@@ -117,6 +155,14 @@ final class Replication implements LeaderStream.Node {
     private String orphanedReason(String topic) {
         return "topic " + topic + " is replicated and this nsqd is cut off from its cluster";
     }
+
+    /**
+     * A topic this nsqd holds with no placement is NSQ's own: created with replication_factor=1 (or
+     * before this nsqd replicated new topics). Its publishes and SUBs stay local; only topics new
+     * to the node are placed with --replication-factor. (A replica's copy exists only once its
+     * placement is known here.)
+     */
+    private boolean nsqdOwn(String topic) { return nsqd.getTopic(topic) != null; }
 
     /** Why a SUB is refused here, or null: only the leader delivers. */
     String subscribeRefusal(String topic) {
@@ -144,14 +190,6 @@ final class Replication implements LeaderStream.Node {
                 : forward(pl.leader(), forwardPub(topic, bodies, deferMs)));
     }
 
-    /**
-     * A topic this nsqd holds with no placement is NSQ's own: created with replication_factor=1 (or
-     * before this nsqd replicated new topics). Its publishes and SUBs stay local; only topics new
-     * to the node are placed with --replication-factor. (A replica's copy exists only once its
-     * placement is known here: it is created by {@link #applyPlacement}.)
-     */
-    private boolean nsqdOwn(String topic) { return nsqd.getTopic(topic) != null; }
-
     /** Places a new topic with {@code factor} replicas (or takes the placement another nsqd made first). */
     Future<Placement> place(String topic, int factor) {
         Placement p = store.get(topic);
@@ -175,7 +213,7 @@ final class Replication implements LeaderStream.Node {
         order.remove(leader);
         order.sort(java.util.Comparator.comparingInt(n -> replicas.getOrDefault(n, 0)));
         for (String n : order) if (chosen.size() < factor) chosen.add(n);
-        return store.create(new Placement(topic, factor, 1, leader, chosen, chosen, 0));
+        return store.create(new Placement(topic, factor, 1, leader, chosen, chosen));
     }
 
     /**
@@ -316,11 +354,14 @@ final class Replication implements LeaderStream.Node {
 
     /** A placement changed (or appeared, or went: null): this node takes its role. On {@link #ctx}. */
     private void applyPlacement(String topic, Placement p) {
-        // a placement event can run after a fresher copy, read by onStream, was applied: never go back
-        Placement known = p == null ? null : store.get(topic);
-        if (known != null && known.newerThan(p)) p = known;
-        if (p != null && orphaned.remove(topic)) log.info("REPLICATION: topic {} placed again (epoch {})", topic, p.epoch());
-        if (p == null && orphaned.contains(topic)) return; // keep the copy until the cluster is back
+        if (orphaned.contains(topic)) {
+            // keep the copy until the cluster's newer placement is readable here: the one this
+            // node can read now may be its own stale copy, from before it was cut off
+            if (p == null || p.epoch() <= orphanedAt.getOrDefault(topic, 0L)) return;
+            orphaned.remove(topic);
+            orphanedAt.remove(topic);
+            log.info("REPLICATION: topic {} placed again (epoch {}, leader {})", topic, p.epoch(), p.leader());
+        }
         Role was = roles.get(topic);
         if (p == null || !p.isReplica(self)) {
             // a copy left from when this node was a replica (it restarted, and was replaced meanwhile)
@@ -413,15 +454,16 @@ final class Replication implements LeaderStream.Node {
 
     // ---- following: what a leader sends ------------------------------------------------------
 
-    private void onStream(io.vertx.core.eventbus.Message<Buffer> msg) {
-        ReplicaOps.Reader r = new ReplicaOps.Reader(msg.body());
+    private void onStream(Buffer request, Promise<Buffer> reply) {
+        ReplicaOps.Reader r = new ReplicaOps.Reader(request);
         String topic = r.string();
         long epoch = r.int64();
         String leader = r.string();
         r.int64(); // the sequence of the last op: the leader's business
         Placement p = store.get(topic);
         if (p != null && epoch < p.epoch()) {
-            msg.fail(STALE_EPOCH, "stale epoch " + epoch + " for topic " + topic + ": epoch " + p.epoch() + " is led by " + p.leader());
+            reply.complete(ReplicaServer.answer(ReplicaServer.STALE,
+                    "stale epoch " + epoch + " for topic " + topic + ": epoch " + p.epoch() + " is led by " + p.leader()));
             return;
         }
         if (p == null || epoch > p.epoch() || !p.leader().equals(leader)) {
@@ -429,25 +471,25 @@ final class Replication implements LeaderStream.Node {
             store.fetch(topic).onComplete(ar -> ctx.runOnContext(v -> {
                 Placement q = ar.succeeded() ? ar.result() : null;
                 if (q == null || q.epoch() != epoch || !q.leader().equals(leader) || !q.isReplica(self)) {
-                    msg.fail(q != null && epoch < q.epoch() ? STALE_EPOCH : NOT_LEADER,
-                            "no placement of topic " + topic + " with leader " + leader + " at epoch " + epoch);
+                    reply.complete(ReplicaServer.answer(q != null && epoch < q.epoch() ? ReplicaServer.STALE : ReplicaServer.REFUSED,
+                            "no placement of topic " + topic + " with leader " + leader + " at epoch " + epoch));
                     return;
                 }
                 applyPlacement(topic, q);
-                apply(topic, r, msg);
+                apply(topic, r, reply);
             }));
             return;
         }
         if (!p.isReplica(self)) {
-            msg.fail(NOT_LEADER, "not a replica of topic " + topic);
+            reply.complete(ReplicaServer.answer(ReplicaServer.REFUSED, "not a replica of topic " + topic));
             return;
         }
         if (roles.get(topic) != Role.FOLLOWER) applyPlacement(topic, p);
-        apply(topic, r, msg);
+        apply(topic, r, reply);
     }
 
     /** Applies a request's ops in order; answers once what they wrote is held. */
-    private void apply(String topic, ReplicaOps.Reader r, io.vertx.core.eventbus.Message<Buffer> msg) {
+    private void apply(String topic, ReplicaOps.Reader r, Promise<Buffer> reply) {
         List<Future<?>> writes = new ArrayList<>();
         try {
             Topic t = nsqd.getOrCreateTopic(topic);
@@ -496,13 +538,11 @@ final class Replication implements LeaderStream.Node {
             if (!pubs.isEmpty()) writes.add((t.put(pubs)));
         } catch (RuntimeException e) {
             log.error("REPLICATION: failed to apply the stream of topic {}", topic, e);
-            msg.fail(500, e.toString());
+            reply.complete(ReplicaServer.answer(ReplicaServer.REFUSED, e.toString()));
             return;
         }
-        Future.all(writes).onComplete(ar -> {
-            if (ar.succeeded()) msg.reply(Buffer.buffer());
-            else msg.fail(500, String.valueOf(ar.cause()));
-        });
+        Future.all(writes).onComplete(ar -> reply.complete(ar.succeeded() ? ReplicaServer.answer(ReplicaServer.OK, null)
+                : ReplicaServer.answer(ReplicaServer.REFUSED, String.valueOf(ar.cause()))));
     }
 
     /** Catch-up begins: what this node held of the topic goes, and the leader's channels come. */
@@ -582,7 +622,7 @@ final class Replication implements LeaderStream.Node {
     @Override
     public void lagging(String topic, String follower) {
         change(topic, p -> p.isInSync(follower) && p.leader().equals(self) ? p.withoutInSync(follower) : null,
-                "follower " + follower + " dropped from the in-sync set (no answer for " + options.replicationTimeoutMs + " ms)");
+                "follower " + follower + " leaves the in-sync set (it lagged over " + options.replicationTimeoutMs + " ms, or needs a catch-up)");
     }
 
     @Override
@@ -595,15 +635,17 @@ final class Replication implements LeaderStream.Node {
     public void stale(String topic, String why) {
         ctx.runOnContext(v -> {
             if (roles.get(topic) != Role.LEADER) return;
+            LeaderStream s = leading.get(topic);
+            orphanedAt.put(topic, s == null ? 0 : s.placement().epoch());
             stepDown(topic, why);
-            orphaned.add(topic); // until the placement can be read: this node may be the one cut off
+            orphaned.add(topic); // until a newer placement can be read: this node may be the one cut off
             store.fetch(topic).onSuccess(p -> ctx.runOnContext(x -> applyPlacement(topic, p)));
         });
     }
 
     @Override
     public boolean live(String node) {
-        String id = store.nodes().get(node);
+        String id = nodeId(node);
         return id != null && ClusterBootstrap.isMember(vertx, id);
     }
 
@@ -641,21 +683,17 @@ final class Replication implements LeaderStream.Node {
         ReplicaOps.Reader r = new ReplicaOps.Reader(msg.body());
         byte kind = r.code();
         String topic = r.string();
-        Placement p = store.get(topic);
-        if (p == null || !p.leader().equals(self)) {
-            // the node that placed the topic a moment ago forwards at once, and the placement's event
-            // may not have reached this leader yet: read the cluster's copy before refusing
-            store.fetch(topic).onComplete(ar -> ctx.runOnContext(v -> {
-                Placement q = ar.succeeded() ? ar.result() : null;
-                if (q == null || !q.leader().equals(self)) msg.fail(NOT_LEADER, "topic " + topic + " is not led by " + self);
-                else onForwarded(msg, r, kind, topic);
-            }));
-            return;
-        }
-        onForwarded(msg, r, kind, topic);
+        Placement known = store.get(topic);
+        // placed a moment ago by the sender: its placement event may not have reached us yet
+        Future<Placement> placement = known != null && known.leader().equals(self) ? Future.succeededFuture(known) : store.fetch(topic);
+        placement.onComplete(ar -> {
+            Placement p = ar.succeeded() ? ar.result() : null;
+            if (p == null || !p.leader().equals(self)) msg.fail(NOT_LEADER, "topic " + topic + " is not led by " + self);
+            else forwarded(msg, r, kind, topic);
+        });
     }
 
-    private void onForwarded(io.vertx.core.eventbus.Message<Buffer> msg, ReplicaOps.Reader r, byte kind, String topic) {
+    private void forwarded(io.vertx.core.eventbus.Message<Buffer> msg, ReplicaOps.Reader r, byte kind, String topic) {
         Future<Void> done;
         if (kind == FORWARD_PUB) {
             long deferMs = r.int64();
@@ -686,26 +724,6 @@ final class Replication implements LeaderStream.Node {
         }
         for (LeaderStream s : leading.values()) s.tick(now);
         if (isController()) control();
-        recheckOrphans();
-    }
-
-    /**
-     * An orphaned topic leaves that state when its placement is applied again; the merge after the
-     * split normally brings it (PlacementStore's re-read on MERGED). Seen in ReplicationProcessTest
-     * (a leader SIGSTOPped 12 s and replaced as replica): after the merge the placement was missing
-     * from the local copy and no event came, so the old leader kept an orphaned copy, reported
-     * without a "replication" object, for good. Once this node sees a majority again, the placement
-     * is read again until it is found.
-     */
-    private void recheckOrphans() {
-        if (orphaned.isEmpty() || !majority(liveNodes())) return;
-        for (String topic : orphaned) {
-            if (!rechecking.add(topic)) continue;
-            store.fetch(topic).onComplete(ar -> ctx.runOnContext(v -> {
-                rechecking.remove(topic);
-                if (ar.succeeded() && ar.result() != null && orphaned.contains(topic)) applyPlacement(topic, ar.result());
-            }));
-        }
     }
 
     /**
@@ -739,7 +757,10 @@ final class Replication implements LeaderStream.Node {
                 applyPlacement(topic, p);
                 return;
             }
-            if (p.inSync().size() > 1 && !followerAnswered(p)) return; // not yet: stay fenced
+            // not yet: stay fenced until a follower has answered at this epoch since the pause (a
+            // follower that knows a newer one answers "stale" instead, and this node steps down)
+            Long since = fenced.get(topic);
+            if (!p.followers().isEmpty() && (since == null || !s.answeredSince(since))) return;
             if (fenced.remove(topic) != null) {
                 log.info("REPLICATION: leadership of topic {} confirmed (epoch {})", topic, p.epoch());
                 Topic t = nsqd.getTopic(topic);
@@ -748,15 +769,10 @@ final class Replication implements LeaderStream.Node {
         }));
     }
 
-    private boolean followerAnswered(Placement p) {
-        for (String f : p.followers()) if (live(f)) return true;
-        return false;
-    }
-
     /** The oldest nsqd in the cluster moves leadership and replicas away from nsqd that left. */
     private boolean isController() {
         Map<String, String> byId = new HashMap<>();
-        for (Map.Entry<String, String> e : store.nodes().entrySet()) byId.put(e.getValue(), e.getKey());
+        for (String node : store.nodes().keySet()) byId.put(nodeId(node), node);
         for (String member : ClusterBootstrap.membersOldestFirst(vertx)) {
             String address = byId.get(member);
             if (address != null) return address.equals(self);

@@ -57,4 +57,17 @@ class NsqdOptionsTest {
         // /info and every lookupd IDENTIFY read it, on event loops where a DNS lookup could block
         assertSame(NsqdOptions.hostname(), NsqdOptions.hostname());
     }
+
+    @Test
+    void replicationIsOffByDefaultAndNeedsClusterMode() {
+        NsqdOptions o = NsqdOptions.fromArgs();
+        assertEquals(1, o.replicationFactor);
+        assertEquals(5_000, o.replicationTimeoutMs);
+        FlagSet.FlagException e = assertThrows(FlagSet.FlagException.class, () -> NsqdOptions.fromArgs("--replication-factor=2"));
+        assertTrue(e.getMessage().contains("--cluster-members"), e.getMessage());
+        NsqdOptions clustered = NsqdOptions.fromArgs("--replication-factor=3", "--replication-timeout=2s",
+                "--cluster-members=127.0.0.1:5701");
+        assertEquals(3, clustered.replicationFactor);
+        assertEquals(2_000, clustered.replicationTimeoutMs);
+    }
 }
