@@ -284,16 +284,7 @@ final class FollowerLink {
 
     /** The follower's answers: size, status, reason; each belongs to the oldest request awaiting one. */
     private RecordParser answers(NetSocket so) {
-        RecordParser parser = RecordParser.newFixed(4);
-        int[] size = {-1};
-        parser.handler(chunk -> {
-            if (size[0] < 0) {
-                size[0] = chunk.getInt(0);
-                parser.fixedSizeMode(size[0]);
-                return;
-            }
-            size[0] = -1;
-            parser.fixedSizeMode(4);
+        return ReplicaServer.frames(chunk -> {
             Request r;
             synchronized (this) {
                 if (socket != so) return;
@@ -305,11 +296,12 @@ final class FollowerLink {
             if (status == ReplicaServer.OK) {
                 lastOkNs = System.nanoTime();
                 answered(r, null);
+            } else if (status == ReplicaServer.STALE) {
+                events.stale(this, reason);
+            } else {
+                answered(r, new IOException(reason));
             }
-            else if (status == ReplicaServer.STALE) events.stale(this, reason);
-            else answered(r, new IOException(reason));
         });
-        return parser;
     }
 
     /** The connection ended: what awaited an answer failed, and goes again on the next one. */

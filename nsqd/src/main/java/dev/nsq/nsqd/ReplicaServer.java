@@ -52,6 +52,21 @@ final class ReplicaServer {
         // connection's own context, queued, so they keep their order on the wire
         io.vertx.core.Context loop = Vertx.currentContext();
         Future<?>[] previous = {Future.succeededFuture()};
+        so.handler(frames(chunk -> {
+            Promise<Buffer> reply = Promise.promise();
+            handler.handle(chunk, reply);
+            // in order: each answer after the one before it
+            Future<?> before = previous[0];
+            Future<Buffer> answer = reply.future().recover(e -> Future.succeededFuture(answer(REFUSED, String.valueOf(e.getMessage()))));
+            previous[0] = Future.join(before, answer).onComplete(x -> {
+                Buffer body = answer.result();
+                loop.runOnContext(v -> so.write(Buffer.buffer(4 + body.length()).appendInt(body.length()).appendBuffer(body)));
+            });
+        }));
+    }
+
+    /** Splits a connection's bytes into frames (4-byte size, then that many bytes), both ways. */
+    static RecordParser frames(java.util.function.Consumer<Buffer> onFrame) {
         RecordParser parser = RecordParser.newFixed(4);
         int[] size = {-1};
         parser.handler(chunk -> {
@@ -62,17 +77,9 @@ final class ReplicaServer {
             }
             size[0] = -1;
             parser.fixedSizeMode(4);
-            Promise<Buffer> reply = Promise.promise();
-            handler.handle(chunk, reply);
-            // in order: each answer after the one before it
-            Future<?> before = previous[0];
-            Future<Buffer> answer = reply.future().recover(e -> Future.succeededFuture(answer(REFUSED, String.valueOf(e.getMessage()))));
-            previous[0] = Future.join(before, answer).onComplete(x -> {
-                Buffer body = answer.result();
-                loop.runOnContext(v -> so.write(Buffer.buffer(4 + body.length()).appendInt(body.length()).appendBuffer(body)));
-            });
+            onFrame.accept(chunk);
         });
-        so.handler(parser);
+        return parser;
     }
 
     /** An answer's body: a status and a reason. */

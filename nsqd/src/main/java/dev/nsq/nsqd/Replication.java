@@ -65,6 +65,8 @@ final class Replication implements LeaderStream.Node {
     private final Set<String> orphaned = ConcurrentHashMap.newKeySet();
     /** The epoch an orphaned topic was led at here: only a newer placement ends the orphanage. */
     private final Map<String, Long> orphanedAt = new ConcurrentHashMap<>();
+    /** Orphaned topics whose placement is being read again: one read at a time each. */
+    private final Set<String> rechecking = ConcurrentHashMap.newKeySet();
     /** Topics with a placement change of ours on the way: one at a time. */
     private final Set<String> changing = ConcurrentHashMap.newKeySet();
     private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
@@ -724,6 +726,7 @@ final class Replication implements LeaderStream.Node {
         }
         for (LeaderStream s : leading.values()) s.tick(now);
         if (isController()) control();
+        recheckOrphans();
     }
 
     /**
@@ -785,6 +788,23 @@ final class Replication implements LeaderStream.Node {
         for (String n : store.nodes().keySet()) if (live(n)) out.add(n);
         java.util.Collections.sort(out);
         return out;
+    }
+
+    /**
+     * An orphaned topic normally learns its newer placement from the re-read after Hazelcast's
+     * merge; ReplicationProcessTest once saw an old leader whose copy of the placement was gone
+     * after the merge with no event to bring it back. So once a majority is visible again, the
+     * placement is read again at each tick until a newer epoch shows up.
+     */
+    private void recheckOrphans() {
+        if (orphaned.isEmpty() || !majority(liveNodes())) return;
+        for (String topic : orphaned) {
+            if (!rechecking.add(topic)) continue;
+            store.fetch(topic).onComplete(ar -> ctx.runOnContext(v -> {
+                rechecking.remove(topic);
+                if (ar.succeeded() && ar.result() != null) applyPlacement(topic, ar.result());
+            }));
+        }
     }
 
     /** More than half of the nsqd that ever filed an address are members: this side of a split may act. */
