@@ -15,8 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +40,6 @@ final class Replication implements LeaderStream.Node {
     private static final byte FORWARD_CONTROL = 2;
     private static final byte TOPIC_DELETE = 100;
     private static final long TICK_MS = 500;
-    private static final int SNAPSHOT_PART = 1 << 20;
 
     private enum Role { LEADER, FOLLOWER }
 
@@ -50,6 +47,7 @@ final class Replication implements LeaderStream.Node {
     private final Vertx vertx;
     private final NsqdOptions options;
     private final PlacementStore store;
+    private final ReplicationController controller;
     private final Context ctx;
     /** This nsqd's name in placements: {@code <broadcast_address>:<tcp_port>}. */
     final String self;
@@ -82,6 +80,7 @@ final class Replication implements LeaderStream.Node {
         this.options = nsqd.options();
         this.self = self;
         this.store = new PlacementStore(vertx, ClusterBootstrap.hazelcast(vertx));
+        this.controller = new ReplicationController(store, vertx, self, this::change);
         this.ctx = vertx.getOrCreateContext();
         this.streamClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.replicationTimeoutMs)));
@@ -117,19 +116,7 @@ final class Replication implements LeaderStream.Node {
     }
 
     @Override
-    public String streamAddress(String node) {
-        String filed = store.nodes().get(node);
-        int i = filed == null ? -1 : filed.indexOf(' ');
-        return i < 0 ? null : filed.substring(i + 1);
-    }
-
-    /** A node's Vert.x node ID, as filed. */
-    private String nodeId(String node) {
-        String filed = store.nodes().get(node);
-        if (filed == null) return null;
-        int i = filed.indexOf(' ');
-        return i < 0 ? filed : filed.substring(0, i);
-    }
+    public String streamAddress(String node) { return controller.streamAddress(node); }
 
     @Override
     public NetClient streamClient() { return streamClient; }
@@ -196,26 +183,11 @@ final class Replication implements LeaderStream.Node {
     Future<Placement> place(String topic, int factor) {
         Placement p = store.get(topic);
         if (p != null) return Future.succeededFuture(p);
-        List<String> live = liveNodes();
-        if (!majority(live)) return Future.failedFuture("this nsqd sees " + live.size() + " of " + store.nodes().size() + " nsqd: not a majority");
-        if (factor > live.size())
-            return Future.failedFuture("replication factor " + factor + " exceeds the " + live.size() + " live nsqd");
-        Map<String, Integer> leaders = new HashMap<>(), replicas = new HashMap<>();
-        for (Placement q : store.all().values()) {
-            leaders.merge(q.leader(), 1, Integer::sum);
-            for (String r : q.replicas()) replicas.merge(r, 1, Integer::sum);
+        try {
+            return store.create(controller.place(topic, factor));
+        } catch (IllegalStateException e) {
+            return Future.failedFuture(e.getMessage());
         }
-        // spread evenly: the leader where fewest topics are led, followers where fewest replicas live;
-        // ties broken by the topic's hash so that topics created together do not all land on one node
-        List<String> order = new ArrayList<>(live);
-        int h = Math.floorMod(topic.hashCode(), order.size());
-        java.util.Collections.rotate(order, -h);
-        String leader = order.stream().min(java.util.Comparator.comparingInt(n -> leaders.getOrDefault(n, 0))).orElseThrow();
-        List<String> chosen = new ArrayList<>(List.of(leader));
-        order.remove(leader);
-        order.sort(java.util.Comparator.comparingInt(n -> replicas.getOrDefault(n, 0)));
-        for (String n : order) if (chosen.size() < factor) chosen.add(n);
-        return store.create(new Placement(topic, factor, 1, leader, chosen, chosen));
     }
 
     /**
@@ -570,53 +542,10 @@ final class Replication implements LeaderStream.Node {
 
     @Override
     public void snapshot(String topic, FollowerLink link) {
-        ctx.runOnContext(v -> takeSnapshot(topic, link));
-    }
-
-    /** Disk first, then memory under the locks: a message moving between the two is sent twice, never missed. */
-    private void takeSnapshot(String topic, FollowerLink link) {
-        Topic t = nsqd.getTopic(topic);
-        if (t == null) {
-            link.snapshotReady(List.of(ReplicaOps.reset(false, List.of(), List.of())));
-            return;
-        }
-        List<Channel> chans = new ArrayList<>();
-        for (Channel c : t.channelsSnapshot()) if (!c.ephemeral) chans.add(c);
-        List<Future<List<Message>>> disk = new ArrayList<>();
-        disk.add(peekAll(t.backend()));
-        for (Channel c : chans) disk.add(peekAll(c.backend()));
-        Future.join(disk).onComplete(x -> ctx.runOnContext(v -> {
-            List<String> names = new ArrayList<>();
-            List<Boolean> paused = new ArrayList<>();
-            for (Channel c : chans) {
-                names.add(c.name);
-                paused.add(c.isPaused());
-            }
-            List<Buffer> parts = new ArrayList<>();
-            Buffer[] cur = {ReplicaOps.reset(t.isPaused(), names, paused)};
-            for (int i = 0; i <= chans.size(); i++) {
-                String name = i == 0 ? "" : chans.get(i - 1).name;
-                java.util.function.ObjLongConsumer<Message> out = (m, due) -> {
-                    ReplicaOps.snapshotMessage(cur[0], name, m, due);
-                    if (cur[0].length() >= SNAPSHOT_PART) {
-                        parts.add(cur[0]);
-                        cur[0] = Buffer.buffer();
-                    }
-                };
-                List<Message> onDisk = disk.get(i).succeeded() ? disk.get(i).result() : List.of();
-                for (Message m : onDisk) out.accept(m, 0);
-                if (i == 0) for (Message m : t.heldInMemory()) out.accept(m, 0);
-                else chans.get(i - 1).forEachInMemory(out);
-            }
-            if (cur[0].length() > 0) parts.add(cur[0]);
+        ctx.runOnContext(v -> CatchUpSnapshot.take(nsqd.getTopic(topic), ctx).onSuccess(parts -> {
             log.info("REPLICATION: catch-up of {} for topic {}: {} part(s)", link.node, topic, parts.size());
             link.snapshotReady(parts);
         }));
-    }
-
-    private static Future<List<Message>> peekAll(DiskBackend b) {
-        if (b == null || b.depth() == 0) return Future.succeededFuture(List.of());
-        return b.peek((int) Math.min(Integer.MAX_VALUE - 8, b.depth()));
     }
 
     // ---- the leader's asks of the node --------------------------------------------------------
@@ -646,10 +575,7 @@ final class Replication implements LeaderStream.Node {
     }
 
     @Override
-    public boolean live(String node) {
-        String id = nodeId(node);
-        return id != null && ClusterBootstrap.isMember(vertx, id);
-    }
+    public boolean live(String node) { return controller.live(node); }
 
     /** A compare-and-set of a topic's placement; one at a time per topic, retried at the next tick if lost. */
     private void change(String topic, java.util.function.UnaryOperator<Placement> how, String what) {
@@ -725,7 +651,7 @@ final class Replication implements LeaderStream.Node {
             if ((now - f.getValue()) / 1_000_000L > options.replicationTimeoutMs * 2) confirmLeadership(f.getKey());
         }
         for (LeaderStream s : leading.values()) s.tick(now);
-        if (isController()) control();
+        if (controller.isController()) controller.run();
         recheckOrphans();
     }
 
@@ -772,24 +698,6 @@ final class Replication implements LeaderStream.Node {
         }));
     }
 
-    /** The oldest nsqd in the cluster moves leadership and replicas away from nsqd that left. */
-    private boolean isController() {
-        Map<String, String> byId = new HashMap<>();
-        for (String node : store.nodes().keySet()) byId.put(nodeId(node), node);
-        for (String member : ClusterBootstrap.membersOldestFirst(vertx)) {
-            String address = byId.get(member);
-            if (address != null) return address.equals(self);
-        }
-        return false;
-    }
-
-    private List<String> liveNodes() {
-        List<String> out = new ArrayList<>();
-        for (String n : store.nodes().keySet()) if (live(n)) out.add(n);
-        java.util.Collections.sort(out);
-        return out;
-    }
-
     /**
      * An orphaned topic normally learns its newer placement from the re-read after Hazelcast's
      * merge; ReplicationProcessTest once saw an old leader whose copy of the placement was gone
@@ -797,56 +705,13 @@ final class Replication implements LeaderStream.Node {
      * placement is read again at each tick until a newer epoch shows up.
      */
     private void recheckOrphans() {
-        if (orphaned.isEmpty() || !majority(liveNodes())) return;
+        if (orphaned.isEmpty() || !controller.majority(controller.liveNodes())) return;
         for (String topic : orphaned) {
             if (!rechecking.add(topic)) continue;
             store.fetch(topic).onComplete(ar -> ctx.runOnContext(v -> {
                 rechecking.remove(topic);
                 if (ar.succeeded() && ar.result() != null) applyPlacement(topic, ar.result());
             }));
-        }
-    }
-
-    /** More than half of the nsqd that ever filed an address are members: this side of a split may act. */
-    private boolean majority(List<String> live) { return live.size() * 2 > store.nodes().size(); }
-
-    private void control() {
-        List<String> live = liveNodes();
-        if (!majority(live)) return; // a minority (cut off) must not move leaders: the majority does
-        Map<String, Integer> leaders = new HashMap<>(), replicas = new HashMap<>();
-        for (Placement q : store.all().values()) {
-            leaders.merge(q.leader(), 1, Integer::sum);
-            for (String r : q.replicas()) replicas.merge(r, 1, Integer::sum);
-        }
-        for (Placement p : store.all().values()) {
-            if (!live.contains(p.leader())) {
-                String next = null;
-                for (String c : p.inSync()) {
-                    if (c.equals(p.leader()) || !live.contains(c)) continue;
-                    if (next == null || leaders.getOrDefault(c, 0) < leaders.getOrDefault(next, 0)) next = c;
-                }
-                if (next == null) {
-                    log.warn("REPLICATION: topic {} has no live in-sync replica to lead it (leader {} gone)", p.topic(), p.leader());
-                    continue;
-                }
-                String chosen = next;
-                change(p.topic(), q -> q.epoch() == p.epoch() ? q.withLeader(chosen) : null,
-                        "leader " + p.leader() + " gone; " + chosen + " leads at epoch " + (p.epoch() + 1));
-                continue;
-            }
-            for (String r : p.replicas()) {
-                if (live.contains(r)) continue;
-                Set<String> taken = new HashSet<>(p.replicas());
-                String spare = null;
-                for (String n : live) {
-                    if (taken.contains(n)) continue;
-                    if (spare == null || replicas.getOrDefault(n, 0) < replicas.getOrDefault(spare, 0)) spare = n;
-                }
-                String replacement = spare;
-                change(p.topic(), q -> q.isReplica(r) ? q.withReplicaReplaced(r, replacement) : null,
-                        "replica " + r + " gone; " + (replacement == null ? "no spare nsqd" : replacement + " replaces it"));
-                break;
-            }
         }
     }
 }
