@@ -43,6 +43,20 @@ class RestartTest {
         return done;
     }
 
+    /** Waits until the channel's client has {@code finished} FINs counted by nsqd (/stats finish_count). */
+    private static void awaitFinished(NsqdProcess n, String channel, long finished) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            com.fasterxml.jackson.databind.JsonNode stats = json.readTree(n.get("/stats?format=json&topic=restart&channel=" + channel));
+            seen = stats.path("topics").path(0).path("channels").path(0).path("clients").path(0).path("finish_count").asLong(-1);
+            if (seen == finished) return;
+            Thread.onSpinWait();
+        }
+        fail("channel " + channel + ": nsqd counted " + seen + " FINs, not " + finished);
+    }
+
     /** Reads until {@code expected} distinct bodies arrived (FINing each) and then silence. */
     private static Set<String> drain(int port, String topic, String channel, int expected) throws Exception {
         Set<String> got = new HashSet<>();
@@ -78,6 +92,10 @@ class RestartTest {
             WireClient c2 = WireClient.subscribe(a.tcpPort, "restart", "c2", 500);
             finished1 = consume(c1, 30_000, 400);
             finished2 = consume(c2, 10_000, 400);
+            // the FINs were only sent: wait until nsqd has taken them all, or a FIN still in the
+            // socket at SIGTERM would bring its message back (at least once, but not what this counts)
+            awaitFinished(a, "c1", 30_000);
+            awaitFinished(a, "c2", 10_000);
             // consumers still connected, 400 in flight on each channel: SIGTERM now
             assertEquals(143, a.terminate(), "exit status after SIGTERM");
             c1.close();

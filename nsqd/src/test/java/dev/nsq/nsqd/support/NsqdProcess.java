@@ -90,6 +90,14 @@ public final class NsqdProcess implements AutoCloseable {
         if (r.statusCode() != 200) throw new AssertionError(pathAndQuery + " -> " + r.statusCode() + " " + r.body());
     }
 
+    /** GETs from its HTTP API and returns the body (expects 200). */
+    public String get(String pathAndQuery) throws Exception {
+        java.net.http.HttpResponse<String> r = HTTP_CLIENT.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + httpPort + pathAndQuery)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new AssertionError(pathAndQuery + " -> " + r.statusCode() + " " + r.body());
+        return r.body();
+    }
+
     @Override
     public void close() throws Exception {
         if (process.isAlive()) kill();
