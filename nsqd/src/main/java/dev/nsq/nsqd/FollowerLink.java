@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * once every request on the wire has its answer: the follower stays in sync only if it answers
  * within --replication-timeout.
  *
- * <p>Thread-safety: every method takes this object's monitor (a leaf: nothing is called under it
- * but the event bus send).
+ * <p>Thread-safety: every method takes this object's monitor (a leaf: under it, writes are only
+ * queued to the socket's context, in order).
  */
 final class FollowerLink {
     static final int MAX_IN_FLIGHT = 4;

@@ -12,8 +12,10 @@ import java.util.List;
  * Where a replicated topic lives (docs/replication.md): its leader, its replicas (leader first),
  * which of them hold everything the leader acknowledged ({@code inSync}), and the epoch, which
  * grows at each change of leader, and a version that grows at every change (so an event that
- * arrives late, after a fresher copy was read, is told from it: see {@link #newerThan}). Nodes are named by their Vert.x cluster node ID. Immutable; kept
- * as JSON in a Hazelcast map and changed only by compare-and-set, so every nsqd agrees on it.
+ * arrives late, after a fresher copy was read, is told from it: see {@link #newerThan}). Nodes are
+ * named by their address, {@code <broadcast_address>:<tcp_port>}, which outlives a restart.
+ * Immutable; kept as JSON in a Hazelcast map and changed only by compare-and-set, so every nsqd
+ * agrees on it.
  */
 record Placement(
         @JsonProperty("topic") String topic,

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The replication stream's encoding (docs/replication.md). A leader sends each follower requests
- * on the event bus: a header (topic, epoch, leader, sequence of the last op) and then ops, each a
+ * over its connection to the follower's {@link ReplicaServer}: a header (topic, epoch, leader, sequence of the last op) and then ops, each a
  * code and its fields, big-endian as NSQ's wire. An op is encoded once and shared by every
  * follower's queue.
  */

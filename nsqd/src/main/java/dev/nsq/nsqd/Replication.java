@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Replicated topics on this nsqd (docs/replication.md). Placement and epochs are agreed through
- * Hazelcast ({@link PlacementStore}); the data goes leader to follower over the event bus
- * ({@link LeaderStream}, {@link FollowerLink}); followers hold each channel's messages under a
+ * Hazelcast ({@link PlacementStore}); the data goes leader to follower over a TCP connection of
+ * its own ({@link LeaderStream}, {@link FollowerLink}, {@link ReplicaServer}); followers hold each channel's messages under a
  * {@link ReplicaConsumer}. This class decides this node's role per topic and switches it, applies
  * what leaders send, forwards publishes and control to the leader, and, on the oldest nsqd of the
  * cluster, moves leadership and replicas away from nsqd that left.
